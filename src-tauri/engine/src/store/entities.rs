@@ -1,0 +1,164 @@
+//! The entity tables: one JSON table per kind (`departments`, `roles`, ...), and `cells`
+//! with real columns because a workspace holds millions of them.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::StoreError;
+use crate::model::{
+    Cell, CellEntry, CellKey, Entity, EntityKind, FieldId, Level, RoleId, Snapshot,
+};
+
+fn table(kind: EntityKind) -> Option<&'static str> {
+    Some(match kind {
+        EntityKind::Department => "departments",
+        EntityKind::Role => "roles",
+        EntityKind::Employee => "employees",
+        EntityKind::Object => "objects",
+        EntityKind::Tier => "tiers",
+        EntityKind::Field => "fields",
+        EntityKind::Policy => "policies",
+        EntityKind::Guardrail => "guardrails",
+        EntityKind::Grant => "grants",
+        EntityKind::Request => "requests",
+        EntityKind::Cell => return None,
+    })
+}
+
+fn bad(table: &str, key: &str, detail: impl ToString) -> StoreError {
+    StoreError::BadData {
+        table: table.to_owned(),
+        key: key.to_owned(),
+        detail: detail.to_string(),
+    }
+}
+
+fn level_from_db(key: &str, v: i64) -> Result<Level, StoreError> {
+    u8::try_from(v)
+        .ok()
+        .and_then(Level::from_rank)
+        .ok_or_else(|| bad("cells", key, format!("level {v} out of range")))
+}
+
+fn cell_from_row(
+    role: &str,
+    field: &str,
+    level: i64,
+    approval: Option<i64>,
+) -> Result<CellEntry, StoreError> {
+    let key = format!("{role}/{field}");
+    let k = CellKey {
+        role: RoleId::new(role).map_err(|e| bad("cells", &key, e))?,
+        field: FieldId::new(field).map_err(|e| bad("cells", &key, e))?,
+    };
+    let level = level_from_db(&key, level)?;
+    let cell = match approval {
+        Some(a) => {
+            Cell::gated(level, level_from_db(&key, a)?).map_err(|e| bad("cells", &key, e))?
+        }
+        None => Cell::plain(level),
+    };
+    Ok(CellEntry { key: k, cell })
+}
+
+/// The current JSON of an entity, or `None` when absent.
+pub fn read_json(
+    conn: &Connection,
+    kind: EntityKind,
+    key: &str,
+) -> Result<Option<String>, StoreError> {
+    match table(kind) {
+        Some(t) => Ok(conn
+            .prepare_cached(&format!("SELECT data FROM {t} WHERE id = ?1"))?
+            .query_row([key], |r| r.get::<_, String>(0))
+            .optional()?),
+        None => {
+            let Some((role, field)) = key.split_once('/') else {
+                return Ok(None);
+            };
+            let row = conn
+                .prepare_cached("SELECT level, approval FROM cells WHERE role = ?1 AND field = ?2")?
+                .query_row([role, field], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?))
+                })
+                .optional()?;
+            match row {
+                Some((level, approval)) => Ok(Some(
+                    Entity::Cell(cell_from_row(role, field, level, approval)?).to_json(),
+                )),
+                None => Ok(None),
+            }
+        }
+    }
+}
+
+/// Adds or replaces an entity; a new entity goes last in display order.
+pub fn write(conn: &Connection, entity: &Entity) -> Result<(), StoreError> {
+    match (table(entity.kind()), entity) {
+        (_, Entity::Cell(c)) => {
+            conn.prepare_cached(
+                "INSERT INTO cells (role, field, level, approval) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (role, field) DO UPDATE SET level = excluded.level, approval = excluded.approval",
+            )?
+            .execute(params![
+                c.key.role.as_str(),
+                c.key.field.as_str(),
+                c.cell.level.rank(),
+                c.cell.approval.map(|a| a.rank())
+            ])?;
+        }
+        (Some(t), e) => {
+            conn.prepare_cached(&format!(
+                "INSERT INTO {t} (id, pos, data) VALUES (?1, (SELECT COALESCE(MAX(pos), 0) + 1 FROM {t}), ?2)
+                 ON CONFLICT (id) DO UPDATE SET data = excluded.data"
+            ))?
+            .execute(params![e.key(), e.to_json()])?;
+        }
+        (None, _) => {}
+    }
+    Ok(())
+}
+
+/// Removes an entity if present.
+pub fn delete(conn: &Connection, kind: EntityKind, key: &str) -> Result<(), StoreError> {
+    match table(kind) {
+        Some(t) => {
+            conn.prepare_cached(&format!("DELETE FROM {t} WHERE id = ?1"))?
+                .execute([key])?;
+        }
+        None => {
+            if let Some((role, field)) = key.split_once('/') {
+                conn.prepare_cached("DELETE FROM cells WHERE role = ?1 AND field = ?2")?
+                    .execute([role, field])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Loads every entity into a snapshot.
+pub fn load(conn: &Connection) -> Result<Snapshot, StoreError> {
+    let mut snap = Snapshot::default();
+    for kind in EntityKind::ALL {
+        let Some(t) = table(*kind) else { continue };
+        let mut stmt = conn.prepare(&format!("SELECT id, data FROM {t} ORDER BY pos"))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let id: String = row.get(0)?;
+            let data: String = row.get(1)?;
+            let e = Entity::from_json(*kind, &data).map_err(|e| bad(t, &id, e))?;
+            if e.key() != id {
+                return Err(bad(t, &id, format!("row holds `{}`", e.key())));
+            }
+            snap.put(e);
+        }
+    }
+    let mut stmt = conn.prepare("SELECT role, field, level, approval FROM cells")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let role: String = row.get(0)?;
+        let field: String = row.get(1)?;
+        let c = cell_from_row(&role, &field, row.get(2)?, row.get(3)?)?;
+        snap.cells.insert(c.key, c.cell);
+    }
+    Ok(snap)
+}

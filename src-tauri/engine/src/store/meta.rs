@@ -1,0 +1,55 @@
+//! The `meta` table: workspace id, name, creation time, producer.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{format_time, parse_time, StoreError};
+
+/// Facts about a workspace that never change after creation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct WorkspaceMeta {
+    /// A stable id, used in bundles.
+    pub id: String,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    /// The permgrid version that created it.
+    pub producer: String,
+}
+
+pub fn write(conn: &Connection, m: &WorkspaceMeta) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")?;
+    for (k, v) in [
+        ("id", m.id.clone()),
+        ("name", m.name.clone()),
+        ("created_at", format_time(m.created_at)),
+        ("created_by", m.created_by.clone()),
+        ("producer", m.producer.clone()),
+    ] {
+        stmt.execute(params![k, v])?;
+    }
+    Ok(())
+}
+
+pub fn read(conn: &Connection) -> Result<WorkspaceMeta, StoreError> {
+    let get = |k: &str| -> Result<String, StoreError> {
+        conn.query_row("SELECT value FROM meta WHERE key = ?1", [k], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::BadData {
+                table: "meta".into(),
+                key: k.into(),
+                detail: "missing".into(),
+            })
+    };
+    Ok(WorkspaceMeta {
+        id: get("id")?,
+        name: get("name")?,
+        created_at: parse_time(&get("created_at")?)?,
+        created_by: get("created_by")?,
+        producer: get("producer")?,
+    })
+}
