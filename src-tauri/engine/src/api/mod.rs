@@ -29,6 +29,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub struct Summary {
     pub path: String,
     pub meta: WorkspaceMeta,
+    #[ts(type = "number")]
     pub revision: i64,
     pub departments: u32,
     pub employees: u32,
@@ -54,6 +55,7 @@ pub struct Summary {
 #[ts(export)]
 pub struct EditReport {
     /// The revision made; `None` when nothing changed.
+    #[ts(type = "number | null")]
     pub revision: Option<i64>,
     /// Entities (or customers) changed.
     pub changed: u32,

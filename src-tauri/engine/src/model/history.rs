@@ -28,6 +28,7 @@ impl Actor {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct Revision {
+    #[ts(type = "number")]
     pub id: i64,
     pub at: DateTime<Utc>,
     pub actor: String,
@@ -41,6 +42,7 @@ pub struct Revision {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct AuditEntry {
+    #[ts(type = "number")]
     pub seq: i64,
     pub at: DateTime<Utc>,
     pub actor: String,
@@ -51,6 +53,7 @@ pub struct AuditEntry {
     pub old: Option<String>,
     pub new: Option<String>,
     /// The revision it made, if any.
+    #[ts(type = "number | null")]
     pub revision: Option<i64>,
     /// SHA-256 of the revision's change rows (hex), so they are covered by the chain.
     pub details_digest: String,

@@ -170,6 +170,7 @@ pub fn list(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditEntry>, Store
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct BrokenLink {
+    #[ts(type = "number")]
     pub seq: i64,
     pub reason: String,
 }
@@ -179,6 +180,7 @@ pub struct BrokenLink {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct AuditReport {
+    #[ts(type = "number")]
     pub entries: u64,
     /// Hash of the last entry: record it elsewhere to detect removal of the newest entries.
     pub head: String,
