@@ -1,0 +1,288 @@
+//! The `permgrid` command line, run as a real process on real files.
+
+// Test code: a panic is a failed test, which is the point.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_permgrid");
+
+struct Ws {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+fn ws() -> Ws {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cli.permgrid");
+    Ws { _dir: dir, path }
+}
+
+fn cmd(path: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(BIN);
+    c.arg("--workspace")
+        .arg(path)
+        .args(args)
+        .env("PERMGRID_ACTOR", "ci-bot");
+    c
+}
+
+fn run(path: &Path, args: &[&str]) -> Output {
+    cmd(path, args).output().unwrap()
+}
+
+/// Runs and expects success; returns stdout.
+fn ok(path: &Path, args: &[&str]) -> String {
+    let o = run(path, args);
+    assert!(
+        o.status.success(),
+        "permgrid {args:?} failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// Runs and expects failure with exactly one line on stderr; returns it.
+fn fails(path: &Path, args: &[&str]) -> String {
+    let o = run(path, args);
+    assert!(!o.status.success(), "permgrid {args:?} should fail");
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "one-line reason, got: {err:?}");
+    err.trim_end().to_owned()
+}
+
+fn demo(n: usize) -> Ws {
+    let w = ws();
+    ok(&w.path, &["init", "--demo", "--customers", &n.to_string()]);
+    w
+}
+
+#[test]
+fn init_demo_then_export_matrix_prints_the_matrix() {
+    let w = ws();
+    let out = ok(&w.path, &["init", "--demo"]);
+    assert!(
+        out.contains("60 employees, 10 roles, 60 fields, 10000 customers"),
+        "{out}"
+    );
+    let m = ok(&w.path, &["export", "matrix"]);
+    let mut lines = m.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("field,sales_rep,sales_manager"),
+        "wide header: roles as columns"
+    );
+    assert_eq!(lines.count(), 60, "one row per field");
+    assert!(m.contains("customer.id_card,"), "{m}");
+}
+
+#[test]
+fn init_refuses_an_existing_workspace() {
+    let w = demo(5);
+    let err = fails(&w.path, &["init"]);
+    assert!(
+        err.starts_with("permgrid: ") && err.contains("already exists"),
+        "{err}"
+    );
+}
+
+#[test]
+fn grant_scope_revisions_diff_restore_and_audit_work_together() {
+    let w = demo(5);
+    ok(
+        &w.path,
+        &["grant", "sales_rep", "customer.mobile", "masked+read"],
+    );
+    ok(
+        &w.path,
+        &[
+            "scope",
+            "sales_rep",
+            "customer",
+            "team",
+            "--tiers",
+            "customer",
+        ],
+    );
+    let revs: serde_json::Value =
+        serde_json::from_str(&ok(&w.path, &["revisions", "--format", "json"])).unwrap();
+    let revs = revs.as_array().unwrap();
+    assert_eq!(revs.len(), 4, "empty, demo, grant, scope");
+    assert_eq!(revs[3]["actor"], "ci-bot");
+    let diff = ok(&w.path, &["diff", "1", "3"]);
+    assert!(
+        diff.contains("cell sales_rep/customer.mobile: read -> masked+read"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("policy sales_rep/customer: own up to key_account -> team up to customer"),
+        "{diff}"
+    );
+    let out = ok(&w.path, &["restore", "1"]);
+    assert_eq!(out.trim(), "restored revision 1: 2 changed, revision 4");
+    assert_eq!(
+        ok(&w.path, &["diff", "1", "4"]).trim(),
+        "revisions 1 and 4 are the same"
+    );
+    let log = ok(&w.path, &["audit", "log", "--action", "matrix"]);
+    assert_eq!(log.lines().count(), 1, "{log}");
+    assert!(
+        log.contains("ci-bot") && log.contains("read -> masked+read"),
+        "{log}"
+    );
+    let verify: serde_json::Value =
+        serde_json::from_str(&ok(&w.path, &["audit", "verify", "-f", "json"])).unwrap();
+    assert_eq!(verify["broken"], serde_json::Value::Null);
+}
+
+#[test]
+fn every_reporting_command_speaks_json() {
+    let w = demo(5);
+    for args in [
+        &["info"][..],
+        &["revisions"],
+        &["diff", "0", "1"],
+        &["audit", "log"],
+        &["audit", "verify"],
+        &["grant", "finance", "customer.email", "read"],
+    ] {
+        let mut a = args.to_vec();
+        a.extend(["--format", "json"]);
+        let out = ok(&w.path, &a);
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&out).is_ok(),
+            "{args:?} printed non-JSON: {out}"
+        );
+    }
+}
+
+#[test]
+fn failures_exit_non_zero_with_one_line() {
+    let w = demo(5);
+    let e = fails(&w.path, &["grant", "sales_rep", "customer.mobile", "reed"]);
+    assert_eq!(
+        e,
+        "permgrid: unknown level `reed` (expected hidden, masked, read, edit)"
+    );
+    let e = fails(&w.path, &["grant", "nobody", "customer.mobile", "read"]);
+    assert_eq!(e, "permgrid: unknown role `nobody`");
+    let e = fails(&w.path, &["diff", "1", "42"]);
+    assert_eq!(e, "permgrid: unknown revision 42");
+    let missing = w.path.with_file_name("missing.permgrid");
+    let e = fails(&missing, &["info"]);
+    assert!(e.contains("does not exist"), "{e}");
+    let e = fails(&missing, &["info", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&e).unwrap();
+    assert_eq!(v["code"], "notFound", "JSON errors carry the code");
+}
+
+#[test]
+fn a_bad_import_names_the_line_and_changes_nothing() {
+    let w = demo(5);
+    let before = ok(&w.path, &["export", "matrix"]);
+    let bad = w.path.with_file_name("matrix.csv");
+    let mut text: Vec<String> = before.lines().map(str::to_owned).collect();
+    text[6] = text[6].replacen(",read", ",raed", 1);
+    std::fs::write(&bad, text.join("\n")).unwrap();
+    let e = fails(&w.path, &["import", "matrix", bad.to_str().unwrap()]);
+    assert!(e.starts_with("permgrid: matrix.csv line 7 column "), "{e}");
+    assert!(
+        e.ends_with("unknown level `raed` (expected hidden, masked, read, edit)"),
+        "{e}"
+    );
+    assert_eq!(ok(&w.path, &["export", "matrix"]), before);
+}
+
+#[test]
+fn a_corrupt_workspace_is_refused_untouched() {
+    let w = ws();
+    std::fs::write(
+        &w.path,
+        b"SQLite format 3\0 but not really, just garbage that goes on and on",
+    )
+    .unwrap();
+    let before = std::fs::read(&w.path).unwrap();
+    let e = fails(&w.path, &["info"]);
+    assert!(e.contains("cli.permgrid"), "the error names the file: {e}");
+    assert_eq!(std::fs::read(&w.path).unwrap(), before);
+}
+
+#[test]
+fn audit_verify_fails_after_tampering() {
+    let w = demo(5);
+    ok(&w.path, &["grant", "finance", "customer.email", "read"]);
+    let conn = rusqlite::Connection::open(&w.path).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'someone-else' WHERE seq = 4;",
+    )
+    .unwrap();
+    drop(conn);
+    let e = fails(&w.path, &["audit", "verify"]);
+    assert_eq!(
+        e,
+        "permgrid: audit chain broken at entry 4: its content does not match its hash"
+    );
+}
+
+#[test]
+fn an_import_killed_midway_leaves_the_previous_state() {
+    let w = demo(200);
+    let before = ok(&w.path, &["export", "customers"]);
+    // A large customers file: the demo's rows repeated under new ids.
+    let mut lines = before.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<&str> = lines.collect();
+    let mut big = String::from(header);
+    big.push('\n');
+    for i in 0..300_000 {
+        let row = rows[i % rows.len()];
+        let rest = row.split_once(',').unwrap().1;
+        big.push_str(&format!("K{i:06},{rest}\n"));
+    }
+    let file = w.path.with_file_name("big.csv");
+    std::fs::write(&file, big).unwrap();
+
+    let mut child = cmd(&w.path, &["import", "customers", file.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let wal = w.path.with_file_name("cli.permgrid-wal");
+    let start = Instant::now();
+    let wal_len = || std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    let initial = wal_len();
+    // Wait until the import is writing (the WAL grows), then kill it without warning.
+    while wal_len() < initial + 4 * 1024 * 1024 {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the import finished before it could be interrupted"
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "the import never started writing"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "the import was killed");
+
+    assert_eq!(
+        ok(&w.path, &["export", "customers"]),
+        before,
+        "the previous customers are intact"
+    );
+    let info: serde_json::Value =
+        serde_json::from_str(&ok(&w.path, &["info", "-f", "json"])).unwrap();
+    assert_eq!(info["customers"], 200);
+    ok(&w.path, &["audit", "verify"]);
+}
