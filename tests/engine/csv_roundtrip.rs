@@ -299,7 +299,7 @@ proptest! {
         let (entities, customers) = build(seed, &texts);
         let t = temp();
         {
-            let mut store = Store::create(&t.path, &meta()).unwrap();
+            let mut store = Store::create(&t.path, &meta(), b"test mask key").unwrap();
             let changes: Vec<Change> = entities.into_iter().map(Change::put).collect();
             store.apply(&actor(), "test", "random", &changes).unwrap();
             store.put_customers(&actor(), "random", &customers).unwrap();

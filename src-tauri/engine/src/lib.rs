@@ -9,6 +9,8 @@
 
 pub mod api;
 pub mod csv;
+pub mod decide;
 pub mod demo;
 pub mod model;
+pub mod simulate;
 pub mod store;

@@ -9,9 +9,12 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
+use permgrid::api::Who;
 use permgrid::api::{ApiError, Workspace};
 use permgrid::csv::CsvKind;
-use permgrid::model::{Actor, Cell, FieldId, ObjectId, RoleId, Scope, TierId};
+use permgrid::model::{
+    Actor, Cell, CustomerId, DeptId, EmployeeId, FieldId, Level, ObjectId, RoleId, Scope, TierId,
+};
 use permgrid::store::AuditFilter;
 
 #[derive(Parser)]
@@ -36,8 +39,19 @@ struct Cli {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
+    /// Human-readable text (tables for views)
+    #[value(alias = "table")]
     Text,
     Json,
+    /// CSV (for `simulate`; other commands print text)
+    Csv,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Lang {
+    Zh,
+    En,
+    Both,
 }
 
 #[derive(Subcommand)]
@@ -86,6 +100,71 @@ enum Command {
     Diff { from: i64, to: i64 },
     /// Bring the workspace back to a revision (recorded as a new revision)
     Restore { revision: i64 },
+    /// The customer table as an employee (or a set of roles) sees it
+    Simulate {
+        /// Employee id (omit with --roles)
+        employee: Option<EmployeeId>,
+        /// Simulate a set of roles instead of an employee (comma-separated)
+        #[arg(long, value_delimiter = ',', conflicts_with = "employee")]
+        roles: Vec<RoleId>,
+        /// Department for --roles (for department scopes)
+        #[arg(long, requires = "roles")]
+        department: Option<DeptId>,
+        /// Simulate over these sample customers instead of the workspace's
+        #[arg(long)]
+        customers: Option<PathBuf>,
+        /// Decide at this time (RFC 3339) [default: now]
+        #[arg(long)]
+        at: Option<DateTime<Utc>>,
+        /// Rows to print (text format)
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// Column labels in this language
+        #[arg(long, value_enum, default_value_t = Lang::En)]
+        lang: Lang,
+    },
+    /// Why an employee sees a field of a customer as they do, and the smallest change that gives more
+    Explain {
+        employee: EmployeeId,
+        field: FieldId,
+        /// The customer [default: the first customer they reach]
+        #[arg(long)]
+        customer: Option<CustomerId>,
+        #[arg(long)]
+        at: Option<DateTime<Utc>>,
+        #[arg(long, value_enum, default_value_t = Lang::Both)]
+        lang: Lang,
+    },
+    /// Who can see a field (at least at a level, on a tier), with reasons
+    WhoCan {
+        field: FieldId,
+        #[arg(long, default_value = "masked")]
+        level: Level,
+        #[arg(long)]
+        tier: Option<TierId>,
+        #[arg(long)]
+        at: Option<DateTime<Utc>>,
+    },
+    /// What an employee can see, field by field and tier by tier
+    Sees {
+        employee: EmployeeId,
+        #[arg(long)]
+        at: Option<DateTime<Utc>>,
+    },
+    /// Compare two employees' views, or one employee's view at a revision (--before) against now
+    Compare {
+        a: EmployeeId,
+        b: Option<EmployeeId>,
+        /// Compare A at this revision against A now
+        #[arg(long, conflicts_with = "b")]
+        before: Option<i64>,
+        #[arg(long)]
+        at: Option<DateTime<Utc>>,
+        #[arg(long, value_enum, default_value_t = Lang::En)]
+        lang: Lang,
+    },
     /// The audit log
     Audit {
         #[command(subcommand)]
@@ -117,6 +196,8 @@ enum AuditCommand {
     /// Check the hash chain; exits 1 at the first broken link
     Verify,
 }
+
+mod view;
 
 /// A failure: the message printed, and the exit code.
 struct Failure {
@@ -153,7 +234,7 @@ fn print<T: Serialize>(
 ) -> Result<(), Failure> {
     let out = match format {
         Format::Json => serde_json::to_string_pretty(value).map_err(|e| fail(e.to_string()))?,
-        Format::Text => text(),
+        Format::Text | Format::Csv => text(),
     };
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{out}").map_err(|e| fail(e.to_string()))
@@ -318,6 +399,118 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let r = ws.restore(&actor, revision)?;
             print(fmt, &r, || {
                 edit_text(&format!("restored revision {revision}"), &r)
+            })?;
+        }
+        Command::Simulate {
+            employee,
+            roles,
+            department,
+            customers,
+            at,
+            limit,
+            offset,
+            lang,
+        } => {
+            let who = match employee {
+                Some(id) => Who::Employee { id },
+                None if !roles.is_empty() => Who::Roles { roles, department },
+                None => return Err(fail("name an employee, or --roles ROLE,ROLE")),
+            };
+            let at = at.unwrap_or(actor.at);
+            let mut ws = Workspace::open(&path)?;
+            let custom = match customers {
+                Some(f) => {
+                    let bytes = std::fs::read(&f)
+                        .map_err(|e| fail(format!("cannot read `{}`: {e}", f.display())))?;
+                    let name = f
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    Some(ws.parse_customers(&name, &bytes)?)
+                }
+                None => None,
+            };
+            match fmt {
+                Format::Csv => {
+                    let mut out = Vec::new();
+                    ws.simulate_csv(&who, at, custom.as_deref(), &mut out)?;
+                    std::io::stdout()
+                        .lock()
+                        .write_all(&out)
+                        .map_err(|e| fail(e.to_string()))?;
+                }
+                Format::Json => {
+                    let r = ws.simulate(&who, at, custom.as_deref(), offset, usize::MAX)?;
+                    print(fmt, &r, String::new)?;
+                }
+                Format::Text => {
+                    let r = ws.simulate(&who, at, custom.as_deref(), offset, limit)?;
+                    print(fmt, &r, || view::simulation_text(&r, lang == Lang::Zh))?;
+                }
+            }
+        }
+        Command::Explain {
+            employee,
+            field,
+            customer,
+            at,
+            lang,
+        } => {
+            let mut ws = Workspace::open(&path)?;
+            let e = ws.explain(&employee, &field, customer.as_ref(), at.unwrap_or(actor.at))?;
+            print(fmt, &e, || {
+                let mut lines = Vec::new();
+                if lang != Lang::En {
+                    lines.extend(e.text.zh.iter().cloned());
+                }
+                if lang == Lang::Both {
+                    lines.push(String::new());
+                }
+                if lang != Lang::Zh {
+                    lines.extend(e.text.en.iter().cloned());
+                }
+                lines.join("\n")
+            })?;
+        }
+        Command::WhoCan {
+            field,
+            level,
+            tier,
+            at,
+        } => {
+            let mut ws = Workspace::open(&path)?;
+            let w = ws.who_can(&field, level, tier.as_ref(), at.unwrap_or(actor.at))?;
+            print(fmt, &w, || view::who_can_text(&w))?;
+        }
+        Command::Sees { employee, at } => {
+            let mut ws = Workspace::open(&path)?;
+            let f = ws.what_can(&Who::Employee { id: employee }, at.unwrap_or(actor.at))?;
+            print(fmt, &f, || view::sees_text(&f))?;
+        }
+        Command::Compare {
+            a,
+            b,
+            before,
+            at,
+            lang,
+        } => {
+            let mut ws = Workspace::open(&path)?;
+            let at = at.unwrap_or(actor.at);
+            let wa = Who::Employee { id: a.clone() };
+            let (c, la, lb) = match (b, before) {
+                (Some(b), _) => {
+                    let c = ws.compare(&wa, &Who::Employee { id: b.clone() }, at)?;
+                    (c, a.to_string(), b.to_string())
+                }
+                (None, Some(rev)) => (
+                    ws.compare_revision(&wa, rev, at)?,
+                    format!("{a} at revision {rev}"),
+                    format!("{a} now"),
+                ),
+                (None, None) => return Err(fail("name a second employee, or --before REVISION")),
+            };
+            print(fmt, &c, || {
+                view::compare_text(&c, &la, &lb, lang == Lang::Zh)
             })?;
         }
         Command::Audit { command } => match command {

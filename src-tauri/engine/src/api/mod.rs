@@ -3,6 +3,7 @@
 //! the store persist them with their revision and audit entry.
 
 mod error;
+mod views;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -18,6 +19,7 @@ use crate::model::{
 use crate::store::{AuditFilter, AuditReport, DiffEntry, Store, WorkspaceMeta};
 
 pub use error::{ApiError, ErrorCode, ErrorDto};
+pub use views::{SimulationReport, Who};
 
 /// The version of this build, recorded in workspaces and bundles.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -68,6 +70,8 @@ fn count(n: usize) -> u32 {
 /// An open workspace.
 pub struct Workspace {
     store: Store,
+    /// Compiled decisions and customers, reused until the workspace changes.
+    cache: Option<std::sync::Arc<views::Loaded>>,
 }
 
 impl Workspace {
@@ -93,7 +97,12 @@ impl Workspace {
             created_by: actor.name.clone(),
             producer: format!("permgrid {VERSION}"),
         };
-        let mut store = Store::create(path, &meta)?;
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key).map_err(|e| ApiError::Io {
+            path: path.display().to_string(),
+            source: std::io::Error::other(format!("no randomness for the workspace key: {e}")),
+        })?;
+        let mut store = Store::create(path, &meta, &key)?;
         store.record(
             actor,
             "workspace.create",
@@ -101,7 +110,7 @@ impl Workspace {
             None,
             Some(name),
         )?;
-        Ok(Workspace { store })
+        Ok(Workspace { store, cache: None })
     }
 
     /// Creates the demo workspace (company, matrix and `customers` synthetic customers).
@@ -130,6 +139,7 @@ impl Workspace {
     pub fn open(path: &Path) -> Result<Workspace, ApiError> {
         Ok(Workspace {
             store: Store::open(path)?,
+            cache: None,
         })
     }
 
@@ -219,6 +229,7 @@ impl Workspace {
                 })
             }
             Parsed::Customers(customers) => {
+                self.cache = None;
                 let n = self.store.put_customers(actor, file, &customers)?;
                 Ok(EditReport {
                     revision: None,

@@ -4,12 +4,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::{CsvError, Table, W};
-use crate::model::{Customer, CustomerId, DeptId, EmployeeId, ObjectId, Snapshot, TierId};
+use crate::model::{
+    Customer, CustomerId, DeptId, EmployeeId, ObjectId, Snapshot, TierId, CUSTOMER_OBJECT,
+};
 
 const FIXED: [&str; 4] = ["id", "owner", "department", "tier"];
-
-/// The object whose records are sample customers.
-pub const CUSTOMER_OBJECT: &str = "customer";
 
 pub fn parse(t: &Table, snap: &Snapshot) -> Result<Vec<Customer>, CsvError> {
     let object = ObjectId::new(CUSTOMER_OBJECT).map_err(|e| t.err_at(0, None, e.to_string()))?;

@@ -31,7 +31,7 @@ pub use ids::{
 };
 pub use matrix::{Cell, CellKey, ObjectPolicy};
 pub use org::{Department, Employee, Role, MAX_RANK};
-pub use record::Customer;
+pub use record::{Customer, CUSTOMER_OBJECT};
 pub use snapshot::{RefError, Snapshot};
 
 /// Why a value of the model was refused.

@@ -18,3 +18,6 @@ pub struct Customer {
     pub tier: TierId,
     pub values: BTreeMap<String, String>,
 }
+
+/// The object whose records are the sample customers.
+pub const CUSTOMER_OBJECT: &str = "customer";

@@ -53,3 +53,27 @@ pub fn read(conn: &Connection) -> Result<WorkspaceMeta, StoreError> {
         producer: get("producer")?,
     })
 }
+
+/// The workspace's secret key for keyed masking (`hash` rule). Never exported.
+pub fn mask_key(conn: &Connection) -> Result<Vec<u8>, StoreError> {
+    let hexkey: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'mask_key'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let bad = |detail: String| StoreError::BadData {
+        table: "meta".into(),
+        key: "mask_key".into(),
+        detail,
+    };
+    hex::decode(hexkey.ok_or_else(|| bad("missing".into()))?).map_err(|e| bad(e.to_string()))
+}
+
+/// Stores the mask key (at creation).
+pub fn set_mask_key(conn: &Connection, key: &[u8]) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('mask_key', ?1)",
+        [hex::encode(key)],
+    )?;
+    Ok(())
+}

@@ -92,7 +92,9 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
 
 impl Store {
     /// Creates a new, empty workspace at `path`, refusing to overwrite anything.
-    pub fn create(path: &Path, meta: &WorkspaceMeta) -> Result<Store, StoreError> {
+    /// `mask_key` is the secret for keyed masking; pass fresh random bytes (randomness is
+    /// passed in so tests are repeatable).
+    pub fn create(path: &Path, meta: &WorkspaceMeta, mask_key: &[u8]) -> Result<Store, StoreError> {
         if path.exists() {
             return Err(StoreError::AlreadyExists(path.to_owned()));
         }
@@ -106,6 +108,7 @@ impl Store {
             configure(&conn)?;
             migrate(&mut conn, &migrations())?;
             meta::write(&conn, meta)?;
+            meta::set_mask_key(&conn, mask_key)?;
             Ok::<_, StoreError>(conn)
         })();
         match made {
@@ -203,6 +206,11 @@ impl Store {
     /// Workspace metadata.
     pub fn meta(&self) -> Result<WorkspaceMeta, StoreError> {
         meta::read(&self.conn)
+    }
+
+    /// The secret key of the `hash` mask rule.
+    pub fn mask_key(&self) -> Result<Vec<u8>, StoreError> {
+        meta::mask_key(&self.conn)
     }
 
     /// Loads every entity (not customers).
