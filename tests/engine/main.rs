@@ -12,6 +12,9 @@
 mod audit_chain;
 mod csv_import;
 mod csv_roundtrip;
+mod decisions;
+mod random;
 mod revisions;
+mod scenarios;
 mod store_files;
 mod support;

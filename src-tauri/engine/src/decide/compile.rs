@@ -309,11 +309,11 @@ impl Policy {
         let mut scopes = vec![None; roles.len().saturating_mul(no)];
         for p in s.policies.values() {
             if let (Some(&r), Some(&o)) = (role_ix.get(&p.role), object_ix.get(&p.object)) {
-                let max_tier_rank = match &p.max_tier {
-                    None => None,
-                    // An unknown tier reaches nothing beyond the lowest rank (fail closed).
-                    Some(t) => Some(tier_rank.get(t).copied().unwrap_or(0)),
-                };
+                // An unknown tier reaches nothing beyond the lowest rank (fail closed).
+                let max_tier_rank = p
+                    .max_tier
+                    .as_ref()
+                    .map(|t| tier_rank.get(t).copied().unwrap_or(0));
                 if let Some(slot) = scopes.get_mut(usize::from(r) * no + usize::from(o)) {
                     *slot = Some(CompiledScope {
                         scope: p.scope,

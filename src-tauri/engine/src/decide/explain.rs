@@ -131,7 +131,7 @@ impl Policy {
                 .fields
                 .get(field as usize)
                 .map(|f| f.id.clone())
-                .unwrap_or_else(|| unknown_field()),
+                .unwrap_or_else(unknown_field),
             record: Some(rec.id.clone()),
             at: now,
             level: Level::Hidden,

@@ -55,6 +55,7 @@ pub struct TemporaryGrant {
     pub subject: GrantSubject,
     pub what: GrantWhat,
     /// When non-empty, the grant applies only to these customers (per-record reveal).
+    #[serde(default)]
     pub customers: Vec<CustomerId>,
     pub valid_from: DateTime<Utc>,
     pub valid_until: DateTime<Utc>,
@@ -96,6 +97,7 @@ pub struct AccessRequest {
     pub field: FieldId,
     pub level: Level,
     /// When non-empty, only for these customers.
+    #[serde(default)]
     pub customers: Vec<CustomerId>,
     pub reason: String,
     pub requested_at: DateTime<Utc>,
