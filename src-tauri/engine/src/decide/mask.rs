@@ -14,7 +14,8 @@ use crate::model::MaskRule;
 pub const FIXED: &str = "***";
 
 /// Administrative-unit suffixes of Chinese addresses (province, city, district...).
-const ADMIN_SUFFIXES: [char; 7] = ['省', '市', '区', '县', '州', '旗', '盟'];
+/// `州` ends a unit only in `自治州` (杭州 and 广州 are names, not units).
+const ADMIN_SUFFIXES: [char; 6] = ['省', '市', '区', '县', '旗', '盟'];
 
 fn first_chars(s: &str, n: usize) -> &str {
     match s.char_indices().nth(n) {
@@ -56,7 +57,8 @@ fn address_prefix(v: &str, units: usize) -> Option<&str> {
     let mut found = 0;
     let mut end = None;
     for (i, c) in v.char_indices().take(24) {
-        if ADMIN_SUFFIXES.contains(&c) {
+        let autonomous_prefecture = c == '州' && v.get(..i).is_some_and(|p| p.ends_with("自治"));
+        if ADMIN_SUFFIXES.contains(&c) || autonomous_prefecture {
             found += 1;
             end = Some(i + c.len_utf8());
             if found == units {
