@@ -1,14 +1,13 @@
 //! The decision semantics of DESIGN.md as properties over random workspaces, and a
-//! differential test against a naive evaluator written straight from the text.
+//! differential test against `decide::reference`, the semantics written straight from the text.
 
 use chrono::{DateTime, Duration, Utc};
 use proptest::prelude::*;
-use std::collections::BTreeSet;
 
 use crate::random::{build, text};
 use crate::support::t0;
 use permgrid::decide::mask::mask;
-use permgrid::decide::Policy;
+use permgrid::decide::{reference, Policy};
 use permgrid::model::*;
 use permgrid::simulate::{simulate, CustomerTable};
 
@@ -19,154 +18,6 @@ fn snapshot(entities: Vec<Entity>) -> Snapshot {
     }
     s.check_all().unwrap();
     s
-}
-
-/// The semantics, evaluated naively on the snapshot (no compilation, no caches).
-fn naive_level(
-    s: &Snapshot,
-    emp: &EmployeeId,
-    c: &Customer,
-    field: &FieldId,
-    now: DateTime<Utc>,
-) -> Level {
-    let e = &s.employees[emp];
-    if e.status != Status::Active {
-        return Level::Hidden;
-    }
-    let closure = |start: &[RoleId]| {
-        let mut out = BTreeSet::new();
-        let mut stack: Vec<RoleId> = start.to_vec();
-        while let Some(r) = stack.pop() {
-            if out.insert(r.clone()) {
-                stack.extend(s.roles[&r].inherits.iter().cloned());
-            }
-        }
-        out
-    };
-    let mut roles = closure(&e.roles);
-    for g in s.grants.values() {
-        if let (GrantSubject::Employee(x), GrantWhat::Role { role }) = (&g.subject, &g.what) {
-            if x == emp && g.valid_at(now) && g.customers.is_empty() {
-                roles.extend(closure(std::slice::from_ref(role)));
-            }
-        }
-    }
-    let max_rank = roles.iter().map(|r| s.roles[r].rank).max().unwrap_or(0);
-    let applies = |g: &TemporaryGrant| {
-        g.valid_at(now)
-            && (g.customers.is_empty() || g.customers.contains(&c.id))
-            && match &g.subject {
-                GrantSubject::Employee(x) => x == emp,
-                GrantSubject::Role(r) => roles.contains(r),
-            }
-    };
-    let f = &s.fields[field];
-    if f.object.as_str() != "customer" {
-        return Level::Hidden;
-    }
-    let tier_rank = s.tiers[&c.tier].rank;
-    let in_tier = |max: &Option<TierId>| max.as_ref().is_none_or(|m| tier_rank <= s.tiers[m].rank);
-    let manages = |boss: &EmployeeId, mut x: Option<EmployeeId>| {
-        let mut steps = 0;
-        while let Some(cur) = x {
-            if &cur == boss {
-                return true;
-            }
-            steps += 1;
-            if steps > s.employees.len() {
-                return false;
-            }
-            x = s.employees.get(&cur).and_then(|e| e.manager.clone());
-        }
-        false
-    };
-    let within = |inner: &DeptId, outer: &DeptId| {
-        let mut x = Some(inner.clone());
-        while let Some(d) = x {
-            if &d == outer {
-                return true;
-            }
-            x = s.departments[&d].parent.clone();
-        }
-        false
-    };
-    let scope_ok = |scope: Scope, max: &Option<TierId>| {
-        in_tier(max)
-            && match scope {
-                Scope::None => false,
-                Scope::Own => &c.owner == emp,
-                Scope::Team => manages(emp, Some(c.owner.clone())),
-                Scope::Department => c.department == e.department,
-                Scope::DepartmentTree => within(&c.department, &e.department),
-                Scope::All => true,
-            }
-    };
-    let mut covering: BTreeSet<RoleId> = roles
-        .iter()
-        .filter(|r| {
-            s.policies
-                .get(&PolicyKey {
-                    role: (*r).clone(),
-                    object: f.object.clone(),
-                })
-                .is_some_and(|p| scope_ok(p.scope, &p.max_tier))
-        })
-        .cloned()
-        .collect();
-    let mut reached = !covering.is_empty();
-    for g in s.grants.values().filter(|g| applies(g)) {
-        if let GrantWhat::Scope {
-            object,
-            scope,
-            max_tier,
-        } = &g.what
-        {
-            if object == &f.object && scope_ok(*scope, max_tier) {
-                reached = true;
-                match &g.subject {
-                    GrantSubject::Employee(_) => covering.extend(roles.iter().cloned()),
-                    GrantSubject::Role(r) => {
-                        covering.insert(r.clone());
-                    }
-                }
-            }
-        }
-    }
-    if !reached {
-        return Level::Hidden;
-    }
-    let mut level = covering
-        .iter()
-        .map(|r| s.cell(r, field).level)
-        .max()
-        .unwrap_or(Level::Hidden);
-    for g in s.grants.values().filter(|g| applies(g)) {
-        if let GrantWhat::Field {
-            field: gf,
-            level: l,
-        } = &g.what
-        {
-            if gf == field {
-                level = level.max(*l);
-            }
-        }
-    }
-    for g in s.guardrails.values() {
-        if let GuardrailEffect::CapLevel { level: cap } = g.effect {
-            let w = &g.when;
-            let holds = w.object.as_ref().is_none_or(|o| o == &f.object)
-                && w.min_sensitivity.is_none_or(|m| f.sensitivity >= m)
-                && (w.fields.is_empty() || w.fields.contains(field))
-                && w.min_tier
-                    .as_ref()
-                    .is_none_or(|t| tier_rank >= s.tiers[t].rank)
-                && w.below_rank.is_none_or(|b| max_rank < b);
-            if holds {
-                level = level.min(cap);
-            }
-        }
-    }
-    level
 }
 
 fn now_variants() -> [DateTime<Utc>; 3] {
@@ -206,7 +57,7 @@ proptest! {
                 let rec = p.record(c);
                 let fi = p.field_ix[&field];
                 let fast = p.level(&subject, &rec, fi);
-                let naive = naive_level(&s, &emp, c, &field, now);
+                let naive = reference::level(&s, &emp, c, &field, now);
                 prop_assert_eq!(fast, naive, "{} on {} of {} at {}", emp, field, c.id, now);
                 let explained = p.explain(&s, &subject, &rec, fi, now);
                 prop_assert_eq!(explained.level, fast, "the explanation gives the same level");

@@ -22,6 +22,7 @@
 mod compile;
 pub mod explain;
 pub mod mask;
+pub mod reference;
 
 use chrono::{DateTime, Utc};
 
