@@ -8,9 +8,12 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod bundle;
 pub mod csv;
 pub mod decide;
 pub mod demo;
+pub mod export;
+pub mod keys;
 pub mod model;
 pub mod simulate;
 pub mod store;

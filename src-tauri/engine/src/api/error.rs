@@ -26,6 +26,10 @@ pub enum ErrorCode {
     Corrupt,
     /// The action is valid but not now (shown as a warning, not a crash).
     PreconditionFailed,
+    /// A bundle failed verification (signature, key, digest, validity, serial...).
+    VerificationFailed,
+    /// The passphrase does not open the private key.
+    WrongPassphrase,
     /// Reading or writing a file failed.
     Io,
     /// Anything else: a bug or an environment problem.
@@ -41,6 +45,12 @@ pub enum ApiError {
     Csv(#[from] CsvError),
     #[error(transparent)]
     Model(#[from] ModelError),
+    #[error(transparent)]
+    Bundle(#[from] crate::bundle::BundleError),
+    #[error(transparent)]
+    Key(#[from] crate::keys::KeyError),
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
     #[error("unknown {kind} `{id}`")]
     NotFound { kind: &'static str, id: String },
     #[error("{0}")]
@@ -68,6 +78,10 @@ impl ApiError {
                 StoreError::Migration { .. } | StoreError::Sqlite(_) => ErrorCode::Internal,
             },
             ApiError::Csv(_) | ApiError::Model(_) => ErrorCode::InvalidInput,
+            ApiError::Bundle(_) => ErrorCode::VerificationFailed,
+            ApiError::Key(crate::keys::KeyError::WrongPassphrase) => ErrorCode::WrongPassphrase,
+            ApiError::Key(_) => ErrorCode::InvalidInput,
+            ApiError::Export(_) => ErrorCode::Internal,
             ApiError::NotFound { .. } => ErrorCode::NotFound,
             ApiError::Precondition(_) => ErrorCode::PreconditionFailed,
             ApiError::Io { .. } => ErrorCode::Io,

@@ -2,6 +2,7 @@
 //! nothing below it: it opens workspaces, turns user intent into entity changes, and lets
 //! the store persist them with their revision and audit entry.
 
+mod bundles;
 mod error;
 mod views;
 
@@ -18,6 +19,7 @@ use crate::model::{
 };
 use crate::store::{AuditFilter, AuditReport, DiffEntry, Store, WorkspaceMeta};
 
+pub use bundles::{cosign, random, BuildOptions, Built};
 pub use error::{ApiError, ErrorCode, ErrorDto};
 pub use views::{SimulationReport, Who};
 

@@ -8,6 +8,7 @@
 mod audit;
 mod customers;
 mod entities;
+mod keys;
 mod meta;
 mod revisions;
 mod schema;
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 use crate::model::{Actor, Change, Snapshot};
 
 pub use audit::{AuditFilter, AuditReport, BrokenLink};
+pub use keys::BundleRecord;
 pub use meta::WorkspaceMeta;
 pub use revisions::{ChangeRecord, DiffEntry};
 pub use schema::{latest_version, migrate, migrations, APPLICATION_ID};
@@ -375,6 +377,112 @@ impl Store {
         limit: Option<usize>,
     ) -> Result<Vec<crate::model::Customer>, StoreError> {
         customers::load(&self.conn, limit)
+    }
+
+    /// Stores a new key (public part, sealed private part) with its audit entry.
+    pub fn add_key(
+        &mut self,
+        actor: &Actor,
+        info: &crate::keys::KeyInfo,
+        sealed: &[u8],
+        action: &str,
+    ) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        keys::insert(&tx, info, sealed)?;
+        let new = format!("{} key {} ({})", info.algorithm, info.id, info.label);
+        audit::append(
+            &tx,
+            &audit::NewEntry {
+                at: actor.at,
+                actor: &actor.name,
+                action,
+                target: &info.id,
+                old: None,
+                new: Some(&new),
+                revision: None,
+                details_digest: "",
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Retires a key (it stays listed, and can no longer sign) with its audit entry.
+    pub fn retire_key(&mut self, actor: &Actor, id: &str) -> Result<bool, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let done = keys::retire(&tx, id, actor.at)?;
+        if done {
+            audit::append(
+                &tx,
+                &audit::NewEntry {
+                    at: actor.at,
+                    actor: &actor.name,
+                    action: "keys.retire",
+                    target: id,
+                    old: Some("active"),
+                    new: Some("retired"),
+                    revision: None,
+                    details_digest: "",
+                },
+            )?;
+        }
+        tx.commit()?;
+        Ok(done)
+    }
+
+    /// Every key (never the private parts).
+    pub fn keys(&self) -> Result<Vec<crate::keys::KeyInfo>, StoreError> {
+        keys::list(&self.conn)
+    }
+
+    /// One key and its sealed private part.
+    pub fn key(&self, id: &str) -> Result<Option<(crate::keys::KeyInfo, Vec<u8>)>, StoreError> {
+        keys::get(&self.conn, id)
+    }
+
+    /// The serial the next bundle gets.
+    pub fn next_serial(&self) -> Result<u64, StoreError> {
+        keys::next_serial(&self.conn)
+    }
+
+    /// Records a built bundle and its audit entry, in one transaction.
+    pub fn record_bundle(&mut self, actor: &Actor, b: &BundleRecord) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        keys::record_bundle(&tx, b)?;
+        let new = format!(
+            "serial {} revision {} targets {} keys {} digest {}",
+            b.serial,
+            b.revision,
+            b.targets.join(","),
+            b.key_ids.join(","),
+            b.digest
+        );
+        audit::append(
+            &tx,
+            &audit::NewEntry {
+                at: actor.at,
+                actor: &actor.name,
+                action: "bundle.build",
+                target: &b.file,
+                old: None,
+                new: Some(&new),
+                revision: None,
+                details_digest: &b.digest,
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every bundle built, oldest first.
+    pub fn bundles(&self) -> Result<Vec<BundleRecord>, StoreError> {
+        keys::bundles(&self.conn)
     }
 
     /// Number of sample customers.

@@ -57,7 +57,15 @@ pub fn migrations() -> Vec<String> {
              CREATE INDEX {t}_pos ON {t}(pos);\n"
         ));
     }
-    vec![v1]
+    // 2: signing keys (private parts sealed) and the history of built bundles.
+    let v2 = "CREATE TABLE keys (id TEXT PRIMARY KEY, algorithm TEXT NOT NULL, label TEXT NOT NULL,
+                  public_pem TEXT NOT NULL, sealed TEXT NOT NULL, created_at TEXT NOT NULL,
+                  created_by TEXT NOT NULL, retired_at TEXT);
+              CREATE TABLE bundles (serial INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
+                  revision INTEGER NOT NULL, targets TEXT NOT NULL, digest TEXT NOT NULL,
+                  key_ids TEXT NOT NULL, expires_at TEXT NOT NULL, file TEXT NOT NULL);"
+        .to_owned();
+    vec![v1, v2]
 }
 
 /// The schema version this build writes.

@@ -3,4 +3,4 @@
 /**
  * A closed set of error codes, shared with the UI.
  */
-export type ErrorCode = "notFound" | "alreadyExists" | "invalidInput" | "notAWorkspace" | "newerVersion" | "corrupt" | "preconditionFailed" | "io" | "internal";
+export type ErrorCode = "notFound" | "alreadyExists" | "invalidInput" | "notAWorkspace" | "newerVersion" | "corrupt" | "preconditionFailed" | "verificationFailed" | "wrongPassphrase" | "io" | "internal";
