@@ -220,7 +220,7 @@ impl Workspace {
         for t in targets.iter().filter(|t| **t != Target::Native) {
             payload
                 .exports
-                .push(crate::export::export(*t, &snap, &payload.policy)?);
+                .push(crate::export::export(*t, &snap, &payload.policy, actor.at)?);
         }
         let mut env = Envelope::new(&bundle::payload::canonical(&payload));
         for k in keys {

@@ -10,7 +10,7 @@ pub mod verify;
 use chrono::{DateTime, Utc};
 
 pub use envelope::{key_id, Envelope};
-pub use payload::{BundleMeta, Payload, PolicyDoc, Target, TargetFiles, FORMAT};
+pub use payload::{BundleMeta, Payload, PolicyDoc, Target, TargetCheck, TargetFiles, FORMAT};
 pub use verify::{
     read_envelope, read_payload, verify, RecordRef, TrustedKey, VerifiedBundle, VerifyOptions,
 };

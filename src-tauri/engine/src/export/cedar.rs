@@ -16,3 +16,28 @@ pub fn files(
         reason: "not available in this build yet".into(),
     })
 }
+
+/// The cedar engine loaded with an export.
+#[cfg(feature = "engines")]
+pub struct CedarEngine;
+
+#[cfg(feature = "engines")]
+impl CedarEngine {
+    /// Loads the export's files.
+    pub fn load(_files: &BTreeMap<String, String>) -> Result<Self, ExportError> {
+        Err(ExportError::Unsupported {
+            target: "cedar",
+            reason: "not available in this build yet".into(),
+        })
+    }
+}
+
+#[cfg(feature = "engines")]
+impl super::Engine for CedarEngine {
+    fn name(&self) -> String {
+        "cedar".into()
+    }
+    fn answer(&self, _probe: &super::Probe) -> Result<super::Answer, String> {
+        Err("not available".into())
+    }
+}

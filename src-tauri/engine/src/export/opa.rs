@@ -16,3 +16,28 @@ pub fn files(
         reason: "not available in this build yet".into(),
     })
 }
+
+/// The opa engine loaded with an export.
+#[cfg(feature = "engines")]
+pub struct OpaEngine;
+
+#[cfg(feature = "engines")]
+impl OpaEngine {
+    /// Loads the export's files.
+    pub fn load(_files: &BTreeMap<String, String>) -> Result<Self, ExportError> {
+        Err(ExportError::Unsupported {
+            target: "opa",
+            reason: "not available in this build yet".into(),
+        })
+    }
+}
+
+#[cfg(feature = "engines")]
+impl super::Engine for OpaEngine {
+    fn name(&self) -> String {
+        "opa".into()
+    }
+    fn answer(&self, _probe: &super::Probe) -> Result<super::Answer, String> {
+        Err("not available".into())
+    }
+}

@@ -1,0 +1,1 @@
+//! The casbin export against the real engine (being written).

@@ -1,0 +1,1 @@
+//! The cedar export against the real engine (being written).

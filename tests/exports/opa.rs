@@ -1,0 +1,1 @@
+//! The opa export against the real engine (being written).
