@@ -38,7 +38,7 @@ struct Cli {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
+pub(crate) enum Format {
     /// Human-readable text (tables for views)
     #[value(alias = "table")]
     Text,
@@ -165,6 +165,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Lang::En)]
         lang: Lang,
     },
+    /// Signing keys (private parts sealed under a passphrase)
+    Keys {
+        #[command(subcommand)]
+        command: bundle_cmd::KeysCommand,
+    },
+    /// Signed policy bundles: build, sign, verify, inspect, decide, history, export
+    Bundle {
+        #[command(subcommand)]
+        command: bundle_cmd::BundleCommand,
+    },
     /// The audit log
     Audit {
         #[command(subcommand)]
@@ -197,10 +207,11 @@ enum AuditCommand {
     Verify,
 }
 
+mod bundle_cmd;
 mod view;
 
 /// A failure: the message printed, and the exit code.
-struct Failure {
+pub(crate) struct Failure {
     message: String,
     code: Option<permgrid::api::ErrorCode>,
 }
@@ -214,7 +225,7 @@ impl From<ApiError> for Failure {
     }
 }
 
-fn fail(message: impl Into<String>) -> Failure {
+pub(crate) fn fail(message: impl Into<String>) -> Failure {
     Failure {
         message: message.into(),
         code: None,
@@ -227,7 +238,7 @@ fn default_workspace() -> Result<PathBuf, Failure> {
         .ok_or_else(|| fail("no home directory: pass --workspace"))
 }
 
-fn print<T: Serialize>(
+pub(crate) fn print<T: Serialize>(
     format: Format,
     value: &T,
     text: impl FnOnce() -> String,
@@ -248,7 +259,7 @@ fn edit_text(what: &str, r: &permgrid::api::EditReport) -> String {
 }
 
 /// Writes `bytes` next to `path` and renames it into place, so a failure never leaves half a file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let tmp = path.with_extension("permgrid-tmp");
     std::fs::write(&tmp, bytes)
         .and_then(|_| std::fs::rename(&tmp, path))
@@ -513,6 +524,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 view::compare_text(&c, &la, &lb, lang == Lang::Zh)
             })?;
         }
+        Command::Keys { command } => bundle_cmd::keys(command, &path, &actor, fmt)?,
+        Command::Bundle { command } => bundle_cmd::bundle(command, &path, &actor, fmt)?,
         Command::Audit { command } => match command {
             AuditCommand::Log {
                 actor,

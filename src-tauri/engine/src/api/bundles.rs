@@ -288,3 +288,25 @@ pub fn cosign(bytes: &[u8], key: &SecretKey) -> Result<Vec<u8>, ApiError> {
         source: std::io::Error::other(e.to_string()),
     })
 }
+
+/// The OPA bundle (gzipped tar with `.signatures.json`) of a built bundle's OPA export,
+/// signed with an ES256 key.
+pub fn opa_tarball(payload: &bundle::Payload, key: &SecretKey) -> Result<Vec<u8>, ApiError> {
+    let SecretKey::Es256(_) = key else {
+        return Err(crate::keys::KeyError::WrongAlgorithm {
+            key: key.public().id(),
+            algorithm: key.algorithm(),
+            purpose: "signing an OPA bundle",
+            needed: Algorithm::Es256,
+        }
+        .into());
+    };
+    let _files = payload
+        .exports
+        .iter()
+        .find(|e| e.target == Target::Opa)
+        .ok_or_else(|| ApiError::Precondition("the bundle has no OPA export".into()))?;
+    Err(ApiError::Precondition(
+        "OPA bundle signing is not available in this build yet".into(),
+    ))
+}

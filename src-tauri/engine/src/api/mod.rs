@@ -19,7 +19,7 @@ use crate::model::{
 };
 use crate::store::{AuditFilter, AuditReport, DiffEntry, Store, WorkspaceMeta};
 
-pub use bundles::{cosign, random, BuildOptions, Built};
+pub use bundles::{cosign, opa_tarball, random, BuildOptions, Built};
 pub use error::{ApiError, ErrorCode, ErrorDto};
 pub use views::{SimulationReport, Who};
 
