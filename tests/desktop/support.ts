@@ -51,7 +51,7 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
       socket.once('error', () => resolve(false));
     });
     if (open) return;
-    if (Date.now() > deadline) throw new Error(`tauri-driver did not listen on port ${port} within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`nothing listened on port ${port} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -85,7 +85,9 @@ export async function startTauriDriver(env: NodeJS.ProcessEnv, logName: string):
   if (pid === undefined) throw new Error('tauri-driver did not start');
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
+    // tauri-driver listens at once but proxies to WebKitWebDriver, which needs a moment more.
     await waitForPort(port, 20_000);
+    await waitForPort(nativePort, 20_000);
   } catch (e) {
     process.kill(-pid, 'SIGKILL');
     throw e;

@@ -10,6 +10,7 @@
 )]
 
 mod audit_chain;
+mod bundles;
 mod csv_import;
 mod csv_roundtrip;
 mod decisions;
