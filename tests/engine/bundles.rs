@@ -367,3 +367,21 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_published_json_schemas_match_the_code() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets");
+    let (envelope, payload) = bundle::json_schemas();
+    for (name, schema) in [("bundle.schema.json", envelope), ("bundle-payload.schema.json", payload)] {
+        let path = dir.join(name);
+        let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
+        if std::env::var_os("PERMGRID_UPDATE_SCHEMAS").is_some() {
+            std::fs::write(&path, &text).unwrap();
+        }
+        let published = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            published == text,
+            "assets/{name} is out of date with the bundle types: run `PERMGRID_UPDATE_SCHEMAS=1 cargo test -p permgrid-engine --test engine schemas` and commit it"
+        );
+    }
+}

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 pub const PAYLOAD_TYPE: &str = "application/vnd.permgrid.bundle+json";
 
 /// One signature of an envelope.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnvelopeSignature {
     pub keyid: String,
@@ -22,7 +22,7 @@ pub struct EnvelopeSignature {
 }
 
 /// A DSSE envelope.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Envelope {
     pub payload_type: String,

@@ -84,3 +84,14 @@ pub fn build(
         exports: Vec::new(),
     }
 }
+
+/// JSON schemas of the bundle file (the DSSE envelope) and of its payload, as published in
+/// `assets/bundle.schema.json` and `assets/bundle-payload.schema.json`.
+pub fn json_schemas() -> (serde_json::Value, serde_json::Value) {
+    let envelope = schemars::schema_for!(Envelope);
+    let payload = schemars::schema_for!(Payload);
+    (
+        serde_json::to_value(envelope).unwrap_or_default(),
+        serde_json::to_value(payload).unwrap_or_default(),
+    )
+}

@@ -10,7 +10,7 @@ use super::{
 };
 
 /// Who a temporary grant is for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", tag = "kind", content = "id")]
 #[ts(export)]
 pub enum GrantSubject {
@@ -20,7 +20,7 @@ pub enum GrantSubject {
 }
 
 /// What a temporary grant gives.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", tag = "kind", deny_unknown_fields)]
 #[ts(export)]
 pub enum GrantWhat {
@@ -47,7 +47,7 @@ pub enum GrantWhat {
 }
 
 /// A time-boxed grant that expires by itself. Valid on `[valid_from, valid_until)`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[ts(export)]
 pub struct TemporaryGrant {
@@ -77,7 +77,7 @@ impl TemporaryGrant {
 }
 
 /// Where an access request stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum RequestStatus {
@@ -88,7 +88,7 @@ pub enum RequestStatus {
 }
 
 /// An employee asking for an approval-gated level.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[ts(export)]
 pub struct AccessRequest {

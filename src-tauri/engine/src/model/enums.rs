@@ -17,7 +17,7 @@ macro_rules! keyword_enum {
         }
     ) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS, schemars::JsonSchema)]
         #[ts(export)]
         pub enum $name {
             $( $(#[$vdoc])* #[serde(rename = $kw)] $variant ),+

@@ -7,7 +7,7 @@ use super::{Action, Effect, FieldId, GuardrailId, Level, ObjectId, Sensitivity, 
 
 /// When a guardrail applies. Every condition that is set must hold; an empty condition
 /// always holds.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[ts(export)]
 pub struct GuardrailWhen {
@@ -24,7 +24,7 @@ pub struct GuardrailWhen {
 }
 
 /// What a guardrail does when it applies.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", tag = "kind", deny_unknown_fields)]
 #[ts(export)]
 pub enum GuardrailEffect {
@@ -63,7 +63,7 @@ impl GuardrailEffect {
 }
 
 /// A rule that caps access, whatever the roles grant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[ts(export)]
 pub struct Guardrail {

@@ -31,7 +31,7 @@ pub(crate) fn check_simple_id(kind: &'static str, value: &str) -> Result<(), Mod
 macro_rules! simple_id {
     ($(#[$doc:meta])* $name:ident, $kind:literal) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, TS)]
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, TS, schemars::JsonSchema)]
         #[serde(transparent)]
         #[ts(export)]
         pub struct $name(String);
@@ -121,7 +121,7 @@ simple_id!(
 );
 
 /// A field: `object.key`, e.g. `customer.mobile`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, TS, schemars::JsonSchema)]
 #[serde(transparent)]
 #[ts(export)]
 pub struct FieldId(String);
