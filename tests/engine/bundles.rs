@@ -348,7 +348,9 @@ proptest! {
         let doc = PolicyDoc::from_snapshot(&snap, true);
         // Through canonical bytes, as a verifier reads them.
         let doc: PolicyDoc = serde_json::from_slice(&bundle::payload::canonical(&doc)).unwrap();
-        let from_bundle = Policy::compile(&doc.to_snapshot().unwrap());
+        // The verifier's fast path (cells straight from the level digits), and the full snapshot.
+        let from_bundle = doc.compile().unwrap().1;
+        prop_assert_eq!(&Policy::compile(&doc.to_snapshot().unwrap()).cells, &from_bundle.cells);
         let from_ws = Policy::compile(&snap);
         for now in [t0() - Duration::hours(30), t0(), t0() + Duration::hours(20)] {
             for (e, _) in snap.employees.iter() {
@@ -372,7 +374,10 @@ proptest! {
 fn the_published_json_schemas_match_the_code() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets");
     let (envelope, payload) = bundle::json_schemas();
-    for (name, schema) in [("bundle.schema.json", envelope), ("bundle-payload.schema.json", payload)] {
+    for (name, schema) in [
+        ("bundle.schema.json", envelope),
+        ("bundle-payload.schema.json", payload),
+    ] {
         let path = dir.join(name);
         let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
         if std::env::var_os("PERMGRID_UPDATE_SCHEMAS").is_some() {

@@ -18,7 +18,20 @@ use crate::model::{
 pub const FORMAT: &str = "permgrid.bundle.v1";
 
 /// Where a bundle is meant to be evaluated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    TS,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 #[ts(export)]
 pub enum Target {
@@ -328,6 +341,80 @@ impl PolicyDoc {
     /// The snapshot a bundle describes (names are the ids: bundles carry no labels).
     /// Malformed content (a level string of the wrong length, an unknown digit) fails.
     pub fn to_snapshot(&self) -> Result<Snapshot, String> {
+        let mut s = self.to_snapshot_without_cells()?;
+        for (key, cell) in self.cells()? {
+            s.put(Entity::Cell(CellEntry { key, cell }));
+        }
+        Ok(s)
+    }
+
+    /// The cells of `levels` and `approvals`, checked.
+    pub fn cells(&self) -> Result<Vec<(CellKey, Cell)>, String> {
+        let mut out = Vec::with_capacity(self.levels.len().saturating_mul(self.fields.len()));
+        for (role, digits) in &self.levels {
+            let gated = self.approvals.get(role);
+            for (f, cell) in self.cells_of(role, digits, gated)? {
+                out.push((
+                    CellKey {
+                        role: role.clone(),
+                        field: f.id.clone(),
+                    },
+                    cell,
+                ));
+            }
+        }
+        Ok(out)
+    }
+
+    fn cells_of<'a>(
+        &'a self,
+        role: &RoleId,
+        digits: &'a str,
+        gated: Option<&'a BTreeMap<FieldId, Level>>,
+    ) -> Result<Vec<(&'a FieldDoc, Cell)>, String> {
+        if digits.len() != self.fields.len() {
+            return Err(format!(
+                "levels of role `{role}` have {} digits for {} fields",
+                digits.len(),
+                self.fields.len()
+            ));
+        }
+        let mut out = Vec::with_capacity(self.fields.len());
+        for (d, f) in digits.bytes().zip(&self.fields) {
+            let level = d
+                .checked_sub(b'0')
+                .and_then(Level::from_rank)
+                .ok_or_else(|| {
+                    format!(
+                        "level digit `{}` of role `{role}` is not 0-3",
+                        char::from(d)
+                    )
+                })?;
+            let cell = match gated.and_then(|g| g.get(&f.id)) {
+                Some(a) => Cell::gated(level, *a).map_err(|e| e.to_string())?,
+                None => Cell::plain(level),
+            };
+            out.push((f, cell));
+        }
+        Ok(out)
+    }
+
+    /// The compiled decision tables, without building a cell map (the fast path verifiers use).
+    pub fn compile(&self) -> Result<(Snapshot, crate::decide::Policy), String> {
+        let snap = self.to_snapshot_without_cells()?;
+        let mut policy = crate::decide::Policy::compile(&snap);
+        for (role, digits) in &self.levels {
+            let Some(&ri) = policy.role_ix.get(role) else {
+                return Err(format!("levels name unknown role `{role}`"));
+            };
+            let cells = self.cells_of(role, digits, self.approvals.get(role))?;
+            policy.set_role_cells(ri, cells.into_iter().map(|(_, c)| c));
+        }
+        Ok((snap, policy))
+    }
+
+    /// Everything but the cells.
+    pub fn to_snapshot_without_cells(&self) -> Result<Snapshot, String> {
         let mut s = Snapshot::default();
         let name = |x: &str| x.to_owned();
         if let Some(org) = &self.org {
@@ -390,34 +477,6 @@ impl PolicyDoc {
                 mask: f.mask,
                 category: crate::model::Category::Basic,
             }));
-        }
-        for (role, digits) in &self.levels {
-            if digits.chars().count() != self.fields.len() {
-                return Err(format!(
-                    "levels of role `{role}` have {} digits for {} fields",
-                    digits.chars().count(),
-                    self.fields.len()
-                ));
-            }
-            let gated = self.approvals.get(role);
-            for (d, f) in digits.chars().zip(&self.fields) {
-                let level = d
-                    .to_digit(10)
-                    .and_then(|x| u8::try_from(x).ok())
-                    .and_then(Level::from_rank)
-                    .ok_or_else(|| format!("level digit `{d}` of role `{role}` is not 0-3"))?;
-                let cell = match gated.and_then(|g| g.get(&f.id)) {
-                    Some(a) => Cell::gated(level, *a).map_err(|e| e.to_string())?,
-                    None => Cell::plain(level),
-                };
-                s.put(Entity::Cell(CellEntry {
-                    key: CellKey {
-                        role: role.clone(),
-                        field: f.id.clone(),
-                    },
-                    cell,
-                }));
-            }
         }
         for sc in &self.scopes {
             s.put(Entity::Policy(ObjectPolicy {

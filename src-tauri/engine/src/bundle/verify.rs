@@ -191,7 +191,8 @@ impl VerifiedBundle {
         &self.policy
     }
 
-    /// The snapshot the bundle describes (ids as names).
+    /// The snapshot the bundle describes (ids as names), without its cells: they are in
+    /// [`VerifiedBundle::policy`].
     pub fn snapshot(&self) -> &Snapshot {
         &self.snapshot
     }

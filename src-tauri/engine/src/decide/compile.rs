@@ -418,6 +418,21 @@ impl Policy {
         }
     }
 
+    /// Replaces the cells of one role (in field order), e.g. straight from a bundle's level digits.
+    pub fn set_role_cells(
+        &mut self,
+        role: RoleIx,
+        cells: impl Iterator<Item = crate::model::Cell>,
+    ) {
+        let nf = self.fields.len();
+        let start = usize::from(role) * nf;
+        for (i, c) in cells.take(nf).enumerate() {
+            if let Some(slot) = self.cells.get_mut(start + i) {
+                *slot = PackedCell::new(c);
+            }
+        }
+    }
+
     /// The packed cell of (role, field).
     #[inline]
     pub fn cell(&self, role: RoleIx, field: FieldIx) -> PackedCell {
