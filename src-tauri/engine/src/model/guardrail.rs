@@ -7,7 +7,9 @@ use super::{Action, Effect, FieldId, GuardrailId, Level, ObjectId, Sensitivity, 
 
 /// When a guardrail applies. Every condition that is set must hold; an empty condition
 /// always holds.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS, schemars::JsonSchema,
+)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[ts(export)]
 pub struct GuardrailWhen {

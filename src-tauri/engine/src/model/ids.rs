@@ -121,7 +121,9 @@ simple_id!(
 );
 
 /// A field: `object.key`, e.g. `customer.mobile`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, TS, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, TS, schemars::JsonSchema,
+)]
 #[serde(transparent)]
 #[ts(export)]
 pub struct FieldId(String);
