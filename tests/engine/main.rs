@@ -14,6 +14,7 @@ mod bundles;
 mod csv_import;
 mod csv_roundtrip;
 mod decisions;
+mod editor;
 mod random;
 mod revisions;
 mod scenarios;

@@ -3,6 +3,7 @@
 //! the store persist them with their revision and audit entry.
 
 mod bundles;
+mod editor;
 mod error;
 mod views;
 
@@ -20,6 +21,7 @@ use crate::model::{
 use crate::store::{AuditFilter, AuditReport, DiffEntry, Store, WorkspaceMeta};
 
 pub use bundles::{cosign, opa_tarball, random, BuildOptions, Built};
+pub use editor::{CellEdit, FieldRow, GatedCell, MatrixView, PersonLoss, RoleColumn};
 pub use error::{ApiError, ErrorCode, ErrorDto};
 pub use views::{SimulationReport, Who};
 

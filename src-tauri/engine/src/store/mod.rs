@@ -485,6 +485,51 @@ impl Store {
         keys::bundles(&self.conn)
     }
 
+    /// Sets the display order of the entities of `table` (`roles` or `fields`) to `ids`, with
+    /// an audit entry. Display order is not part of revisions.
+    pub fn reorder(
+        &mut self,
+        actor: &Actor,
+        table: &str,
+        ids: &[String],
+    ) -> Result<(), StoreError> {
+        if !matches!(table, "roles" | "fields") {
+            return Err(StoreError::BadData {
+                table: table.to_owned(),
+                key: String::new(),
+                detail: "only roles and fields have a display order".into(),
+            });
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut stmt = tx.prepare(&format!("UPDATE {table} SET pos = ?2 WHERE id = ?1"))?;
+            for (i, id) in ids.iter().enumerate() {
+                stmt.execute(rusqlite::params![
+                    id,
+                    i64::try_from(i).unwrap_or(i64::MAX) + 1
+                ])?;
+            }
+        }
+        let new = ids.join(",");
+        audit::append(
+            &tx,
+            &audit::NewEntry {
+                at: actor.at,
+                actor: &actor.name,
+                action: &format!("{table}.reorder"),
+                target: table,
+                old: None,
+                new: Some(&new),
+                revision: None,
+                details_digest: "",
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Number of sample customers.
     pub fn customer_count(&self) -> Result<usize, StoreError> {
         customers::count(&self.conn)
