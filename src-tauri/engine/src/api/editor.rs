@@ -3,6 +3,7 @@
 //! display order.
 
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use ts_rs::TS;
 
 use super::{ApiError, EditReport, Workspace};
@@ -119,9 +120,28 @@ impl Workspace {
         })
     }
 
-    /// The matrix as the editor shows it.
+    /// The matrix as the editor shows it (built from a dense grid: no cell map).
     pub fn matrix_view(&self) -> Result<MatrixView, ApiError> {
-        let s = self.snapshot()?;
+        let s = self.store.load_without_cells()?;
+        let role_ix: HashMap<&str, usize> = s
+            .roles
+            .keys()
+            .enumerate()
+            .map(|(i, r)| (r.as_str(), i))
+            .collect();
+        let field_ix: HashMap<&str, usize> = s
+            .fields
+            .keys()
+            .enumerate()
+            .map(|(i, f)| (f.as_str(), i))
+            .collect();
+        let (grid, gated_cells) = self.store.cell_grid(&role_ix, &field_ix)?;
+        let mut holders: HashMap<&RoleId, u32> = HashMap::new();
+        for e in s.employees.values() {
+            for r in &e.roles {
+                *holders.entry(r).or_default() += 1;
+            }
+        }
         let roles: Vec<RoleColumn> = s
             .roles
             .values()
@@ -132,37 +152,35 @@ impl Workspace {
                 rank: r.rank,
                 inherits: r.inherits.clone(),
                 description: r.description.clone(),
-                holders: n(s
-                    .employees
-                    .values()
-                    .filter(|e| e.roles.contains(&r.id))
-                    .count()),
+                holders: holders.get(&r.id).copied().unwrap_or(0),
             })
             .collect();
-        let mut cells = Vec::with_capacity(s.fields.len());
-        let mut gated = Vec::new();
-        for (fi, f) in s.fields.keys().enumerate() {
-            let mut row = String::with_capacity(roles.len());
-            for (ri, r) in s.roles.keys().enumerate() {
-                match s.cells.get(&CellKey {
-                    role: r.clone(),
-                    field: f.clone(),
-                }) {
-                    Some(c) => {
-                        row.push(char::from(b'0' + c.level.rank()));
-                        if let Some(a) = c.approval {
-                            gated.push(GatedCell {
-                                field: n(fi),
-                                role: n(ri),
-                                approval: a,
-                            });
+        let nr = roles.len();
+        let cells = (0..s.fields.len())
+            .map(|f| {
+                grid.get(f * nr..(f + 1) * nr)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|l| {
+                        if *l == u8::MAX {
+                            '.'
+                        } else {
+                            char::from(b'0' + l)
                         }
-                    }
-                    None => row.push('.'),
-                }
-            }
-            cells.push(row);
-        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let gated = gated_cells
+            .into_iter()
+            .filter_map(|(f, r, a)| {
+                Some(GatedCell {
+                    field: n(f),
+                    role: n(r),
+                    approval: Level::from_rank(a)?,
+                })
+            })
+            .collect();
         Ok(MatrixView {
             revision: self.store.head()?,
             roles,
@@ -270,18 +288,12 @@ impl Workspace {
 
     /// Fields with at least one undecided role.
     pub fn fields_to_review(&self) -> Result<Vec<FieldId>, ApiError> {
-        let s = self.snapshot()?;
-        Ok(s.fields
-            .keys()
-            .filter(|f| {
-                s.roles.keys().any(|r| {
-                    !s.cells.contains_key(&CellKey {
-                        role: r.clone(),
-                        field: (*f).clone(),
-                    })
-                })
-            })
-            .cloned()
+        let m = self.matrix_view()?;
+        Ok(m.fields
+            .iter()
+            .zip(&m.cells)
+            .filter(|(_, row)| row.contains('.'))
+            .map(|(f, _)| f.id.clone())
             .collect())
     }
 

@@ -277,7 +277,7 @@ impl Workspace {
         actor: &Actor,
         cells: &[(RoleId, FieldId, Option<Cell>)],
     ) -> Result<EditReport, ApiError> {
-        let snap = self.snapshot()?;
+        let snap = self.store.load_without_cells()?;
         let mut changes = Vec::with_capacity(cells.len());
         for (role, field, cell) in cells {
             if !snap.roles.contains_key(role) {

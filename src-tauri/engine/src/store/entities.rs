@@ -137,6 +137,20 @@ pub fn delete(conn: &Connection, kind: EntityKind, key: &str) -> Result<(), Stor
 
 /// Loads every entity into a snapshot.
 pub fn load(conn: &Connection) -> Result<Snapshot, StoreError> {
+    let mut snap = load_without_cells(conn)?;
+    let mut stmt = conn.prepare("SELECT role, field, level, approval FROM cells")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let role: String = row.get(0)?;
+        let field: String = row.get(1)?;
+        let c = cell_from_row(&role, &field, row.get(2)?, row.get(3)?)?;
+        snap.cells.insert(c.key, c.cell);
+    }
+    Ok(snap)
+}
+
+/// Every entity but the cells (fast even on a workspace of millions of cells).
+pub fn load_without_cells(conn: &Connection) -> Result<Snapshot, StoreError> {
     let mut snap = Snapshot::default();
     for kind in EntityKind::ALL {
         let Some(t) = table(*kind) else { continue };
@@ -152,13 +166,37 @@ pub fn load(conn: &Connection) -> Result<Snapshot, StoreError> {
             snap.put(e);
         }
     }
+    Ok(snap)
+}
+
+/// The cells as a dense grid, `grid[field * roles + role]` = level rank, or `u8::MAX` when
+/// undecided, and the approval-gated ones as (field, role, approval rank). Roles and fields
+/// are given by index; cells of unknown roles or fields are skipped.
+#[allow(clippy::type_complexity)]
+pub fn cell_grid(
+    conn: &Connection,
+    roles: &std::collections::HashMap<&str, usize>,
+    fields: &std::collections::HashMap<&str, usize>,
+) -> Result<(Vec<u8>, Vec<(usize, usize, u8)>), StoreError> {
+    let nr = roles.len();
+    let mut grid = vec![u8::MAX; nr.saturating_mul(fields.len())];
+    let mut gated = Vec::new();
     let mut stmt = conn.prepare("SELECT role, field, level, approval FROM cells")?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        let role: String = row.get(0)?;
-        let field: String = row.get(1)?;
-        let c = cell_from_row(&role, &field, row.get(2)?, row.get(3)?)?;
-        snap.cells.insert(c.key, c.cell);
+        let role = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        let field = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+        let (Some(&r), Some(&f)) = (roles.get(role), fields.get(field)) else {
+            continue;
+        };
+        let level: i64 = row.get(2)?;
+        let approval: Option<i64> = row.get(3)?;
+        if let Some(slot) = grid.get_mut(f * nr + r) {
+            *slot = u8::try_from(level).unwrap_or(0).min(3);
+        }
+        if let Some(a) = approval {
+            gated.push((f, r, u8::try_from(a).unwrap_or(0).min(3)));
+        }
     }
-    Ok(snap)
+    Ok((grid, gated))
 }

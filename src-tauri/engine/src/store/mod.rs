@@ -220,6 +220,21 @@ impl Store {
         entities::load(&self.conn)
     }
 
+    /// Loads every entity except cells.
+    pub fn load_without_cells(&self) -> Result<Snapshot, StoreError> {
+        entities::load_without_cells(&self.conn)
+    }
+
+    /// The cells as a dense grid (see [`entities::cell_grid`]).
+    #[allow(clippy::type_complexity)]
+    pub fn cell_grid(
+        &self,
+        roles: &std::collections::HashMap<&str, usize>,
+        fields: &std::collections::HashMap<&str, usize>,
+    ) -> Result<(Vec<u8>, Vec<(usize, usize, u8)>), StoreError> {
+        entities::cell_grid(&self.conn, roles, fields)
+    }
+
     /// Applies `changes` as one revision with one audit entry, in one transaction.
     /// Changes that leave an entity as it is are dropped; if none remain, nothing is written.
     pub fn apply(
