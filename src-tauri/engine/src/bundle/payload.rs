@@ -271,12 +271,14 @@ impl PolicyDoc {
             .collect();
         let mut levels = BTreeMap::new();
         let mut approvals: BTreeMap<RoleId, BTreeMap<FieldId, Level>> = BTreeMap::new();
-        for r in s.roles.keys() {
+        // The compiled grid is in the same role and field order as the snapshot.
+        for (ri, r) in policy.roles.iter().enumerate() {
+            let ri = u16::try_from(ri).unwrap_or(u16::MAX);
             let mut digits = String::with_capacity(fields.len());
-            for f in &fields {
-                let cell = s.cell(r, &f.id);
-                digits.push(level_digit(cell.level));
-                if let Some(a) = cell.approval {
+            for (fi, f) in fields.iter().enumerate() {
+                let cell = policy.cell(ri, u32::try_from(fi).unwrap_or(u32::MAX));
+                digits.push(level_digit(cell.level()));
+                if let Some(a) = cell.approval() {
                     approvals
                         .entry(r.clone())
                         .or_default()

@@ -1,0 +1,193 @@
+//! Bundle benchmarks (DESIGN.md section 5):
+//! - build + sign a bundle of 500 roles x 5,000 fields (target < 300 ms); verify it (< 50 ms);
+//! - one decision on a loaded bundle (< 50 ns median), beside the cedar-policy authorizer on the
+//!   exported Cedar policies for the same requests (target: permgrid >= 100x faster).
+//!
+//! Run with `cargo bench -p permgrid-engine --bench bundles`; results are in docs/benchmarks.md.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use chrono::{Duration, TimeZone, Utc};
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::hint::black_box;
+
+use permgrid::bundle::{self, Envelope, PolicyDoc, Target, TrustedKey, VerifyOptions};
+use permgrid::export::{engine, probes, Ask};
+use permgrid::model::*;
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).single().unwrap()
+}
+
+/// 500 roles x 5,000 fields over the demo's org, objects, tiers and guardrails.
+fn big() -> Snapshot {
+    let (changes, _) = permgrid::demo::build(0).unwrap();
+    let mut s = Snapshot::default();
+    for c in &changes {
+        s.apply(c);
+    }
+    let objects: Vec<ObjectId> = s.objects.keys().cloned().collect();
+    let demo_roles: Vec<RoleId> = s.roles.keys().cloned().collect();
+    for i in 0..(500 - demo_roles.len()) {
+        let id: RoleId = format!("r{i:03}").parse().unwrap();
+        s.put(Entity::Role(Role {
+            id: id.clone(),
+            name_zh: format!("角色{i}"),
+            name_en: format!("Role {i}"),
+            rank: (i % 6) as u32,
+            inherits: if i % 3 == 0 {
+                vec![demo_roles[i % demo_roles.len()].clone()]
+            } else {
+                vec![]
+            },
+            description: String::new(),
+        }));
+        for o in &objects {
+            s.put(Entity::Policy(ObjectPolicy {
+                role: id.clone(),
+                object: o.clone(),
+                scope: Scope::ALL[i % 6],
+                max_tier: None,
+                actions: [Effect::ALL[i % 3]; ACTION_COUNT],
+            }));
+        }
+    }
+    for i in 0..(5000 - s.fields.len()) {
+        let object = objects[i % objects.len()].clone();
+        s.put(Entity::Field(Field {
+            id: FieldId::of(&object, &format!("f{i:04}")).unwrap(),
+            object,
+            label_zh: format!("字段{i}"),
+            label_en: format!("Field {i}"),
+            field_type: FieldType::Text,
+            sensitivity: Sensitivity::ALL[i % 4],
+            mask: MaskRule::Full,
+            category: Category::ALL[i % 4],
+        }));
+    }
+    let roles: Vec<RoleId> = s.roles.keys().cloned().collect();
+    let fields: Vec<FieldId> = s.fields.keys().cloned().collect();
+    for (fi, f) in fields.iter().enumerate() {
+        for (ri, r) in roles.iter().enumerate() {
+            let cell = match (fi * 7 + ri * 13) % 11 {
+                0 => Cell::gated(Level::Masked, Level::Read).unwrap(),
+                x => Cell::plain(Level::ALL[x % 4]),
+            };
+            s.put(Entity::Cell(CellEntry {
+                key: CellKey {
+                    role: r.clone(),
+                    field: f.clone(),
+                },
+                cell,
+            }));
+        }
+    }
+    s
+}
+
+fn key() -> ed25519_dalek::SigningKey {
+    ed25519_dalek::SigningKey::from_bytes(&[42u8; 32])
+}
+
+fn build_and_sign(s: &Snapshot) -> Vec<u8> {
+    let payload = bundle::build(
+        s,
+        "bench",
+        "bench",
+        1,
+        1,
+        now(),
+        now() + Duration::days(30),
+        vec![Target::Native],
+        true,
+        "head",
+    );
+    let mut env = Envelope::new(&bundle::payload::canonical(&payload));
+    env.sign(&key()).unwrap();
+    serde_json::to_vec(&env).unwrap()
+}
+
+fn bench_big(c: &mut Criterion) {
+    let s = big();
+    assert_eq!(s.roles.len(), 500);
+    assert_eq!(s.fields.len(), 5000);
+    let mut g = c.benchmark_group("bundle of 500 roles x 5,000 fields");
+    g.sample_size(10);
+    g.bench_function("build + sign (from a loaded snapshot)", |b| {
+        b.iter(|| build_and_sign(black_box(&s)))
+    });
+    let bytes = build_and_sign(&s);
+    eprintln!("bundle size: {} bytes", bytes.len());
+    let opts = VerifyOptions::new(vec![TrustedKey::new(key().verifying_key())], now());
+    g.bench_function("verify (signature, digest, parse, compile)", |b| {
+        b.iter(|| bundle::verify(black_box(&bytes), &opts).unwrap())
+    });
+    g.finish();
+}
+
+fn bench_decision(c: &mut Criterion) {
+    let (changes, _) = permgrid::demo::build(0).unwrap();
+    let mut s = Snapshot::default();
+    for ch in &changes {
+        s.apply(ch);
+    }
+    let bytes = build_and_sign(&s);
+    let opts = VerifyOptions::new(vec![TrustedKey::new(key().verifying_key())], now());
+    let b = bundle::verify(&bytes, &opts).unwrap();
+    let p = b.policy();
+    // The same requests for permgrid and for Cedar.
+    let field_probes: Vec<_> = probes(&s, 2000, 7, now())
+        .into_iter()
+        .filter(|pr| matches!(pr.ask, Ask::Field(_)))
+        .take(256)
+        .collect();
+    let resolved: Vec<_> = field_probes
+        .iter()
+        .map(|pr| {
+            let Ask::Field(f) = &pr.ask else {
+                unreachable!()
+            };
+            (
+                p.subject(p.emp_ix[&pr.employee], pr.at),
+                pr.record.clone(),
+                p.field_ix[f],
+            )
+        })
+        .collect();
+    let recs: Vec<_> = resolved.iter().map(|(_, c, _)| p.record(c)).collect();
+    let mut g = c.benchmark_group("one decision on a loaded bundle (demo)");
+    let mut i = 0usize;
+    g.bench_function("permgrid", |bch| {
+        bch.iter(|| {
+            i = (i + 1) % resolved.len();
+            let (subject, _, fi) = &resolved[i];
+            p.level(black_box(subject), black_box(&recs[i]), black_box(*fi))
+        })
+    });
+    let doc = PolicyDoc::from_snapshot(&s, true);
+    match permgrid::export::export(Target::Cedar, &s, &doc, now()) {
+        Ok(files) => {
+            let cedar = engine(Target::Cedar, &files.files).unwrap();
+            let mut j = 0usize;
+            g.bench_function(
+                "cedar-policy authorizer, same requests (level = 2 authorizer calls)",
+                |bch| {
+                    bch.iter(|| {
+                        j = (j + 1) % field_probes.len();
+                        cedar.answer(black_box(&field_probes[j])).unwrap()
+                    })
+                },
+            );
+        }
+        Err(e) => eprintln!("cedar export unavailable: {e}"),
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench_big, bench_decision);
+criterion_main!(benches);
