@@ -286,3 +286,179 @@ fn an_import_killed_midway_leaves_the_previous_state() {
     assert_eq!(info["customers"], 200);
     ok(&w.path, &["audit", "verify"]);
 }
+
+fn with_pass(path: &Path, args: &[&str]) -> Output {
+    cmd(path, args)
+        .env("PERMGRID_PASSPHRASE", "correct horse")
+        .output()
+        .unwrap()
+}
+
+fn ok_pass(path: &Path, args: &[&str]) -> String {
+    let o = with_pass(path, args);
+    assert!(
+        o.status.success(),
+        "permgrid {args:?} failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+#[test]
+fn keys_and_bundles_from_the_command_line() {
+    let w = demo(5);
+    let dir = w.path.parent().unwrap().to_path_buf();
+    let a: serde_json::Value = serde_json::from_str(&ok_pass(
+        &w.path,
+        &["keys", "generate", "--label", "alice", "-f", "json"],
+    ))
+    .unwrap();
+    let b: serde_json::Value = serde_json::from_str(&ok_pass(
+        &w.path,
+        &["keys", "generate", "--label", "bob", "-f", "json"],
+    ))
+    .unwrap();
+    let (ka, kb) = (a["id"].as_str().unwrap(), b["id"].as_str().unwrap());
+    let (pa, pb) = (dir.join("alice.pem"), dir.join("bob.pem"));
+    ok(
+        &w.path,
+        &["keys", "export-public", ka, "-o", pa.to_str().unwrap()],
+    );
+    ok(
+        &w.path,
+        &["keys", "export-public", kb, "-o", pb.to_str().unwrap()],
+    );
+    assert!(std::fs::read_to_string(&pa)
+        .unwrap()
+        .starts_with("-----BEGIN PUBLIC KEY-----"));
+
+    let file = dir.join("policy.bundle");
+    let f = file.to_str().unwrap();
+    let out = ok_pass(&w.path, &["bundle", "build", "--key", ka, "-o", f]);
+    assert!(out.contains("bundle serial 1 of revision 1"), "{out}");
+    let out = ok(
+        &w.path,
+        &["bundle", "verify", f, "--key", pa.to_str().unwrap()],
+    );
+    assert!(out.contains("valid"), "{out}");
+
+    // Two-person rule: one signature is not enough, a second administrator's is.
+    let two = [
+        "bundle",
+        "verify",
+        f,
+        "--key",
+        pa.to_str().unwrap(),
+        "--key",
+        pb.to_str().unwrap(),
+        "--threshold",
+        "2",
+    ];
+    let e = fails(&w.path, &two);
+    assert!(
+        e.contains("1 valid signature(s) by trusted keys; 2 are required"),
+        "{e}"
+    );
+    ok_pass(&w.path, &["bundle", "sign", f, "--key", kb]);
+    ok(&w.path, &two);
+
+    // Decisions straight from the bundle.
+    let out = ok(
+        &w.path,
+        &[
+            "bundle",
+            "decide",
+            f,
+            "--key",
+            pa.to_str().unwrap(),
+            "E018",
+            "customer.id_card",
+            "--tier",
+            "customer",
+        ],
+    );
+    assert!(out.contains("masked"), "{out}");
+    let out = ok(
+        &w.path,
+        &[
+            "bundle",
+            "decide",
+            f,
+            "--key",
+            pa.to_str().unwrap(),
+            "E009",
+            "--action",
+            "export",
+            "--tier",
+            "strategic",
+            "--owner",
+            "E018",
+            "--department",
+            "sales_east_sh",
+        ],
+    );
+    assert_eq!(out.trim(), "export: approval (raises an alert)");
+
+    // Rollback, a wrong passphrase, a tampered file: clear one-line refusals.
+    let e = fails(
+        &w.path,
+        &[
+            "bundle",
+            "verify",
+            f,
+            "--key",
+            pa.to_str().unwrap(),
+            "--min-serial",
+            "2",
+        ],
+    );
+    assert!(
+        e.ends_with("bundle serial 1 is below the last accepted serial 2: refusing a rollback"),
+        "{e}"
+    );
+    let o = cmd(&w.path, &["bundle", "build", "--key", ka, "-o", f])
+        .env("PERMGRID_PASSPHRASE", "wrong")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("wrong passphrase"));
+    let mut bytes = std::fs::read(&file).unwrap();
+    let i = bytes.iter().position(|b| *b == b'"').unwrap() + 200;
+    bytes[i] = if bytes[i] == b'A' { b'B' } else { b'A' };
+    let bad = dir.join("tampered.bundle");
+    std::fs::write(&bad, &bytes).unwrap();
+    let e = fails(
+        &w.path,
+        &[
+            "bundle",
+            "verify",
+            bad.to_str().unwrap(),
+            "--key",
+            pa.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        e.contains("tampered.bundle: "),
+        "the error names the file: {e}"
+    );
+
+    let h: serde_json::Value =
+        serde_json::from_str(&ok(&w.path, &["bundle", "history", "-f", "json"])).unwrap();
+    assert_eq!(
+        h.as_array().unwrap().len(),
+        1,
+        "the failed build with a wrong passphrase recorded nothing"
+    );
+    let log = ok(&w.path, &["audit", "log", "--action", "bundle"]);
+    assert_eq!(
+        log.lines().count(),
+        2,
+        "build and co-sign are audited: {log}"
+    );
+    let log = ok(&w.path, &["audit", "log", "--action", "keys"]);
+    assert_eq!(
+        log.lines().count(),
+        4,
+        "two keys generated, two public keys exported: {log}"
+    );
+}
