@@ -277,20 +277,25 @@ impl Workspace {
         actor: &Actor,
         cells: &[(RoleId, FieldId, Option<Cell>)],
     ) -> Result<EditReport, ApiError> {
-        let snap = self.store.load_without_cells()?;
+        // Existence by primary-key lookups, once per distinct id: an edit of one cell must not
+        // read the whole workspace.
+        let mut known: std::collections::HashSet<(EntityKind, &str)> =
+            std::collections::HashSet::new();
         let mut changes = Vec::with_capacity(cells.len());
         for (role, field, cell) in cells {
-            if !snap.roles.contains_key(role) {
-                return Err(ApiError::NotFound {
-                    kind: "role",
-                    id: role.to_string(),
-                });
-            }
-            if !snap.fields.contains_key(field) {
-                return Err(ApiError::NotFound {
-                    kind: "field",
-                    id: field.to_string(),
-                });
+            for (kind, id) in [
+                (EntityKind::Role, role.as_str()),
+                (EntityKind::Field, field.as_str()),
+            ] {
+                if !known.contains(&(kind, id)) {
+                    if !self.store.exists(kind, id)? {
+                        return Err(ApiError::NotFound {
+                            kind: kind.as_str(),
+                            id: id.to_owned(),
+                        });
+                    }
+                    known.insert((kind, id));
+                }
             }
             let key = CellKey {
                 role: role.clone(),

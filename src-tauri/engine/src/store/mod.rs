@@ -220,6 +220,11 @@ impl Store {
         entities::load(&self.conn)
     }
 
+    /// Whether the entity `kind`/`key` exists.
+    pub fn exists(&self, kind: crate::model::EntityKind, key: &str) -> Result<bool, StoreError> {
+        Ok(entities::read_json(&self.conn, kind, key)?.is_some())
+    }
+
     /// Loads every entity except cells.
     pub fn load_without_cells(&self) -> Result<Snapshot, StoreError> {
         entities::load_without_cells(&self.conn)
