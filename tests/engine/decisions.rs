@@ -176,3 +176,62 @@ fn a_left_employee_sees_nothing_on_the_demo() {
         assert!(!r.active);
     }
 }
+
+/// Regression: an alert was reported on a denied action when an alerting guardrail came
+/// before a denying one.
+#[test]
+fn a_denied_action_raises_no_alert_whatever_the_guardrail_order() {
+    let (changes, _) = permgrid::demo::build(0).unwrap();
+    let mut base = Snapshot::default();
+    for c in &changes {
+        base.apply(c);
+    }
+    let alerting = Guardrail {
+        id: "g_alert".parse().unwrap(),
+        name_zh: "告警".into(),
+        name_en: "alert".into(),
+        when: GuardrailWhen::default(),
+        effect: GuardrailEffect::CapAction {
+            action: Action::Export,
+            max: Effect::Allow,
+            alert: true,
+        },
+    };
+    let denying = Guardrail {
+        id: "g_deny".parse().unwrap(),
+        name_zh: "禁止".into(),
+        name_en: "deny".into(),
+        when: GuardrailWhen::default(),
+        effect: GuardrailEffect::CapAction {
+            action: Action::Export,
+            max: Effect::Deny,
+            alert: false,
+        },
+    };
+    for order in [[&alerting, &denying], [&denying, &alerting]] {
+        let mut s = base.clone();
+        s.guardrails.clear();
+        for g in order {
+            s.put(Entity::Guardrail(g.clone()));
+        }
+        let p = Policy::compile(&s);
+        let c = Customer {
+            id: "C1".parse().unwrap(),
+            owner: "E018".parse().unwrap(),
+            department: "sales_east_sh".parse().unwrap(),
+            tier: "customer".parse().unwrap(),
+            values: Default::default(),
+        };
+        let o = p.action(
+            &p.subject(p.emp_ix[&"E009".parse::<EmployeeId>().unwrap()], t0()),
+            &p.record(&c),
+            Action::Export,
+        );
+        assert_eq!(
+            (o.effect, o.alert),
+            (Effect::Deny, false),
+            "order {:?}",
+            order.map(|g| g.id.as_str())
+        );
+    }
+}

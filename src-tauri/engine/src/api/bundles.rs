@@ -292,7 +292,7 @@ pub fn cosign(bytes: &[u8], key: &SecretKey) -> Result<Vec<u8>, ApiError> {
 /// The OPA bundle (gzipped tar with `.signatures.json`) of a built bundle's OPA export,
 /// signed with an ES256 key.
 pub fn opa_tarball(payload: &bundle::Payload, key: &SecretKey) -> Result<Vec<u8>, ApiError> {
-    let SecretKey::Es256(_) = key else {
+    let SecretKey::Es256(sk) = key else {
         return Err(crate::keys::KeyError::WrongAlgorithm {
             key: key.public().id(),
             algorithm: key.algorithm(),
@@ -301,12 +301,13 @@ pub fn opa_tarball(payload: &bundle::Payload, key: &SecretKey) -> Result<Vec<u8>
         }
         .into());
     };
-    let _files = payload
+    let files = payload
         .exports
         .iter()
         .find(|e| e.target == Target::Opa)
         .ok_or_else(|| ApiError::Precondition("the bundle has no OPA export".into()))?;
-    Err(ApiError::Precondition(
-        "OPA bundle signing is not available in this build yet".into(),
-    ))
+    Ok(crate::export::opa::tarball(
+        &files.files,
+        Some((sk, &key.public().id())),
+    )?)
 }

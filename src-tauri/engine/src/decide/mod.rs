@@ -462,9 +462,14 @@ impl Policy {
                     } else if al && effect != Effect::Deny {
                         guardrails.push(gi);
                     }
-                    alert |= al && effect != Effect::Deny;
+                    alert |= al;
                 }
             }
+        }
+        // An alert is raised by performing the action: a denied action raises none,
+        // whatever order the guardrails come in.
+        if effect == Effect::Deny {
+            alert = false;
         }
         ActionOutcome {
             approvals: u32::from(effect == Effect::Approval),
