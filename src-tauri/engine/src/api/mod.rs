@@ -177,19 +177,8 @@ impl Workspace {
 
     /// Counts of what it holds.
     pub fn summary(&self) -> Result<Summary, ApiError> {
-        let s = self.snapshot()?;
-        let fields_to_review = s
-            .fields
-            .keys()
-            .filter(|f| {
-                s.roles.keys().any(|r| {
-                    !s.cells.contains_key(&CellKey {
-                        role: r.clone(),
-                        field: (*f).clone(),
-                    })
-                })
-            })
-            .count();
+        let s = self.store.load_without_cells()?;
+        let (cells, fields_to_review) = self.store.cell_counts(s.roles.len())?;
         Ok(Summary {
             path: self.store.path().display().to_string(),
             meta: self.store.meta()?,
@@ -200,9 +189,13 @@ impl Workspace {
             objects: count(s.objects.len()),
             fields: count(s.fields.len()),
             tiers: count(s.tiers.len()),
-            cells: count(s.cells.len()),
+            cells: count(cells),
             cells_total: count(s.roles.len().saturating_mul(s.fields.len())),
-            fields_to_review: count(fields_to_review),
+            fields_to_review: if s.roles.is_empty() {
+                0
+            } else {
+                count(s.fields.len().saturating_sub(fields_to_review))
+            },
             policies: count(s.policies.len()),
             guardrails: count(s.guardrails.len()),
             grants: count(s.grants.len()),

@@ -225,6 +225,22 @@ impl Store {
         Ok(entities::read_json(&self.conn, kind, key)?.is_some())
     }
 
+    /// Decided cells, and fields whose every role is decided (given the number of roles).
+    pub fn cell_counts(&self, roles: usize) -> Result<(usize, usize), StoreError> {
+        let total: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM cells", [], |r| r.get(0))?;
+        let complete: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM (SELECT field FROM cells GROUP BY field HAVING COUNT(*) >= ?1)",
+            [i64::try_from(roles).unwrap_or(i64::MAX)],
+            |r| r.get(0),
+        )?;
+        Ok((
+            usize::try_from(total).unwrap_or(0),
+            usize::try_from(complete).unwrap_or(0),
+        ))
+    }
+
     /// Loads every entity except cells.
     pub fn load_without_cells(&self) -> Result<Snapshot, StoreError> {
         entities::load_without_cells(&self.conn)
