@@ -38,9 +38,18 @@ pub fn demo() -> Snapshot {
 /// disagreements described (empty when the engine agrees with permgrid everywhere).
 pub fn disagreements(target: Target, snap: &Snapshot, n: usize, seed: u64) -> Vec<String> {
     let doc = PolicyDoc::from_snapshot(snap, true);
-    let files = permgrid::export::export(target, snap, &doc, t0())
-        .map(|f| f.files)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let exported =
+        permgrid::export::export(target, snap, &doc, t0()).unwrap_or_else(|e| panic!("{e}"));
+    // The check that travels in the bundle must have passed too.
+    let check = exported
+        .check
+        .expect("with the engines feature, exports are checked");
+    assert_eq!(
+        check.disagreements, 0,
+        "{target:?}: the export's own check found disagreements"
+    );
+    assert!(check.requests > 0 || snap.employees.is_empty());
+    let files = exported.files;
     let eng = engine(target, &files).unwrap_or_else(|e| panic!("{e}"));
     let policy = Policy::compile(snap);
     let mut out = Vec::new();
