@@ -462,3 +462,82 @@ fn keys_and_bundles_from_the_command_line() {
         "two keys generated, two public keys exported: {log}"
     );
 }
+
+#[test]
+fn a_bundle_for_every_engine_carries_its_checks_and_a_signed_opa_bundle() {
+    let w = demo(5);
+    let dir = w.path.parent().unwrap().to_path_buf();
+    let ed: serde_json::Value =
+        serde_json::from_str(&ok_pass(&w.path, &["keys", "generate", "-f", "json"])).unwrap();
+    let es: serde_json::Value = serde_json::from_str(&ok_pass(
+        &w.path,
+        &["keys", "generate", "--algorithm", "es256", "-f", "json"],
+    ))
+    .unwrap();
+    let (ked, kes) = (ed["id"].as_str().unwrap(), es["id"].as_str().unwrap());
+    let file = dir.join("all.bundle");
+    let f = file.to_str().unwrap();
+    let e = fails(
+        &w.path,
+        &["bundle", "build", "--key", ked, "--target", "opa", "-o", f],
+    );
+    assert!(e.contains("--opa-key"), "{e}");
+    let out = ok_pass(
+        &w.path,
+        &[
+            "bundle",
+            "build",
+            "--key",
+            ked,
+            "--target",
+            "cedar",
+            "--target",
+            "casbin",
+            "--target",
+            "opa",
+            "--opa-key",
+            kes,
+            "-o",
+            f,
+        ],
+    );
+    for engine in ["cedar-policy", "casbin", "regorus"] {
+        assert!(
+            out.contains(&format!("{engine}")) && out.contains("agreed on 2000 of 2000 requests"),
+            "{out}"
+        );
+    }
+    // The OPA bundle verifies as OPA would, with the ES256 public key.
+    let pem = ok(&w.path, &["keys", "export-public", kes]);
+    let permgrid::keys::PublicKey::Es256(vk) = permgrid::keys::PublicKey::from_pem(&pem).unwrap()
+    else {
+        panic!("es256")
+    };
+    let tar = std::fs::read(file.with_extension("opa.tar.gz")).unwrap();
+    let files = permgrid::export::opa::verify_tarball(&tar, &vk).unwrap();
+    assert!(files.contains_key("permgrid/policy.rego") && files.contains_key("permgrid/data.json"));
+    // The exported Cedar files come out of a verified bundle.
+    let pub_ed = dir.join("ed.pem");
+    ok(
+        &w.path,
+        &["keys", "export-public", ked, "-o", pub_ed.to_str().unwrap()],
+    );
+    let out_dir = dir.join("cedar");
+    ok(
+        &w.path,
+        &[
+            "bundle",
+            "export",
+            f,
+            "--key",
+            pub_ed.to_str().unwrap(),
+            "--target",
+            "cedar",
+            "-o",
+            out_dir.to_str().unwrap(),
+        ],
+    );
+    assert!(std::fs::read_to_string(out_dir.join("policies.cedar"))
+        .unwrap()
+        .contains("permit"));
+}
