@@ -503,7 +503,7 @@ fn a_bundle_for_every_engine_carries_its_checks_and_a_signed_opa_bundle() {
     );
     for engine in ["cedar-policy", "casbin", "regorus"] {
         assert!(
-            out.contains(&format!("{engine}")) && out.contains("agreed on 2000 of 2000 requests"),
+            out.contains(engine) && out.contains("agreed on 2000 of 2000 requests"),
             "{out}"
         );
     }
