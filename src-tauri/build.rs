@@ -4,8 +4,23 @@
 //! reachable from the webview unless a capability allows it.
 
 fn main() {
-    let attributes = tauri_build::Attributes::new()
-        .app_manifest(tauri_build::AppManifest::new().commands(&["workspace_summary"]));
+    let attributes =
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(&[
+            "workspace_summary",
+            "matrix_view",
+            "edit_cells",
+            "set_scope",
+            "set_action",
+            "put_role",
+            "role_deletion_impact",
+            "delete_role",
+            "reorder_roles",
+            "put_field",
+            "fields_to_review",
+            "recent_workspaces",
+            "open_workspace",
+            "create_workspace",
+        ]));
     if let Err(e) = tauri_build::try_build(attributes) {
         eprintln!("tauri-build failed: {e:#}");
         std::process::exit(1);

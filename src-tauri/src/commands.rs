@@ -1,17 +1,175 @@
 //! The IPC commands the webview may call (each one also listed in `build.rs` and granted in
-//! `capabilities/default.json`). A command unpacks its arguments, calls the engine through
-//! [`AppState::with`] and returns the engine's result; errors cross as `ErrorDto { code, message }`.
+//! `capabilities/default.json`; a test checks all three agree). A command unpacks its
+//! arguments, calls the engine through [`AppState::with`] / [`AppState::with_mut`] and returns
+//! the engine's result; errors cross as `ErrorDto { code, message }`.
+//!
+//! Commands are declared once, in the [`commands!`] block below: it defines the Tauri commands,
+//! the handler that registers them, and the TypeScript table of their arguments and results
+//! (`ui/src/lib/backend/bindings/Commands.ts`, written by `cargo test`, checked for drift).
 //!
 //! Commands are `async` so Tauri runs them off the main thread and a slow engine call never
 //! freezes the window.
 
-use permgrid::api::{ErrorDto, Summary, Workspace};
+use std::path::PathBuf;
+
+use permgrid::api::{CellEdit, EditReport, ErrorDto, MatrixView, PersonLoss, Summary, Workspace};
+use permgrid::model::{Action, Effect, Field, FieldId, ObjectId, Role, RoleId, Scope, TierId};
 use tauri::State;
 
+use crate::recent::RecentWorkspace;
+use crate::state::actor;
 use crate::AppState;
 
-/// What the open workspace holds, in numbers.
-#[tauri::command]
-pub async fn workspace_summary(state: State<'_, AppState>) -> Result<Summary, ErrorDto> {
-    state.with(Workspace::summary)
+/// Declares the commands: each `fn name(state, arg: Type, ...) -> Result { body }` becomes an
+/// async `#[tauri::command]` taking the managed [`AppState`] as `state`; `handler()` registers
+/// them all and, in tests, `signatures()` describes them for the TypeScript table.
+macro_rules! commands {
+    ($(
+        $(#[doc = $doc:literal])*
+        fn $name:ident($state:ident $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty $body:block
+    )*) => {
+        $(
+            $(#[doc = $doc])*
+            #[tauri::command]
+            pub async fn $name($state: State<'_, AppState> $(, $arg: $ty)*) -> Result<$ret, ErrorDto> $body
+        )*
+
+        /// The invoke handler with every command.
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name),*]
+        }
+
+        /// Every command's name, arguments and result, for the TypeScript table.
+        #[cfg(test)]
+        pub fn signatures() -> Vec<crate::typescript::Signature> {
+            use crate::typescript::{Signature, TsType};
+            vec![$(
+                Signature {
+                    name: stringify!($name),
+                    doc: vec![$($doc),*],
+                    args: vec![$((stringify!($arg), TsType::of::<$ty>())),*],
+                    result: TsType::of::<$ret>(),
+                }
+            ),*]
+        }
+    };
+}
+
+commands! {
+    /// What the open workspace holds, in numbers.
+    fn workspace_summary(state) -> Summary {
+        state.with(Workspace::summary)
+    }
+
+    /// The whole matrix, compactly, for the editor.
+    fn matrix_view(state) -> MatrixView {
+        state.with(Workspace::matrix_view)
+    }
+
+    /// Sets cells (`cell: null` makes one undecided again) as one revision and one audit entry:
+    /// one call per user action.
+    fn edit_cells(state, edits: Vec<CellEdit>) -> EditReport {
+        state.with_mut(|ws| ws.edit_cells(&actor(), &edits))
+    }
+
+    /// Sets the row scope and tier reach (`maxTier: null` reaches every tier) of a role on an object.
+    fn set_scope(state, role: RoleId, object: ObjectId, scope: Scope, max_tier: Option<TierId>) -> EditReport {
+        state.with_mut(|ws| ws.set_scope(&actor(), &role, &object, scope, max_tier))
+    }
+
+    /// Sets one action grant of a role on an object.
+    fn set_action(state, role: RoleId, object: ObjectId, action: Action, effect: Effect) -> EditReport {
+        state.with_mut(|ws| ws.set_action(&actor(), &role, &object, action, effect))
+    }
+
+    /// Adds a role, or renames / updates an existing one.
+    fn put_role(state, role: Role) -> EditReport {
+        state.with_mut(|ws| ws.put_role(&actor(), role))
+    }
+
+    /// Who would lose what if the role were deleted now.
+    fn role_deletion_impact(state, role: RoleId) -> Vec<PersonLoss> {
+        state.with(|ws| ws.role_deletion_impact(&role, chrono::Utc::now()))
+    }
+
+    /// Deletes a role with everything that names it, as one revision.
+    fn delete_role(state, role: RoleId) -> EditReport {
+        state.with_mut(|ws| ws.delete_role(&actor(), &role))
+    }
+
+    /// Sets the display order of the roles (every role exactly once).
+    fn reorder_roles(state, order: Vec<RoleId>) -> () {
+        state.with_mut(|ws| ws.reorder_roles(&actor(), &order))
+    }
+
+    /// Adds a field (undecided, so hidden, for every role until reviewed) or updates one.
+    fn put_field(state, field: Field) -> EditReport {
+        state.with_mut(|ws| ws.put_field(&actor(), field))
+    }
+
+    /// Fields with at least one undecided role (the review queue).
+    fn fields_to_review(state) -> Vec<FieldId> {
+        state.with(Workspace::fields_to_review)
+    }
+
+    /// The workspaces opened recently, newest first.
+    fn recent_workspaces(state) -> Vec<RecentWorkspace> {
+        Ok(state.recent())
+    }
+
+    /// Opens an existing workspace file instead of the one in use.
+    fn open_workspace(state, path: String) -> Summary {
+        state.switch(PathBuf::from(path), Workspace::open)
+    }
+
+    /// Creates a workspace file (empty, or the demo company) and switches to it.
+    fn create_workspace(state, path: String, name: String, demo: bool) -> Summary {
+        state.switch(PathBuf::from(path), |p| {
+            if demo {
+                Workspace::create_demo(p, &actor(), permgrid::demo::DEMO_CUSTOMERS)
+            } else {
+                Workspace::create(p, &name, &actor())
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_is_listed_in_build_rs_and_granted_to_the_window_and_nothing_else() {
+        let names: Vec<&str> = signatures().iter().map(|s| s.name).collect();
+        let build = include_str!("../build.rs");
+        let listed: Vec<&str> = build
+            .split_once(".commands(&[")
+            .and_then(|(_, rest)| rest.split_once("])"))
+            .map(|(list, _)| list)
+            .unwrap_or_default()
+            .split(',')
+            .map(|s| s.trim().trim_matches('"'))
+            .filter(|s| !s.is_empty())
+            .collect();
+        assert_eq!(
+            listed, names,
+            "build.rs must list exactly the commands (each gets an allow-<command> permission)"
+        );
+        let capability: serde_json::Value =
+            serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
+        let granted: Vec<String> = capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap().to_owned())
+            .collect();
+        let wanted: Vec<String> = names
+            .iter()
+            .map(|n| format!("allow-{}", n.replace('_', "-")))
+            .collect();
+        assert_eq!(
+            granted, wanted,
+            "the window may call exactly the app's commands: nothing of the core or plugins"
+        );
+    }
 }

@@ -126,6 +126,40 @@ export async function openApp(driver: Driver): Promise<WebdriverIO.Browser> {
   });
 }
 
+/** The permgrid CLI built next to the app (`cargo test --workspace` builds it). */
+export const CLI_BINARY =
+  process.env.PERMGRID_CLI_BINARY ?? path.join(process.env.CARGO_TARGET_DIR ?? '/var/tmp/permgrid-target', 'debug', 'permgrid');
+
+/** Runs the permgrid CLI on a workspace and returns what it printed. */
+export function permgrid(workspace: string, ...args: string[]): string {
+  if (!existsSync(CLI_BINARY)) throw new Error(`${CLI_BINARY} is missing: build it with \`cargo build -p permgrid-engine\``);
+  return execFileSync(CLI_BINARY, [...args, '--workspace', workspace], { encoding: 'utf8' });
+}
+
+/** An element's box in the window (CSS pixels), read from the DOM. */
+export async function boxOf(b: WebdriverIO.Browser, selector: string): Promise<{ x: number; y: number; width: number; height: number }> {
+  const box = await b.execute((sel: string) => {
+    const el = document.querySelector(sel);
+    if (el === null) return null;
+    const r = el.getBoundingClientRect();
+    return { x: r.x, y: r.y, width: r.width, height: r.height };
+  }, selector);
+  if (box === null) throw new Error(`no element matches ${selector}`);
+  return box;
+}
+
+/** Presses at one point, moves to another and releases: a pointer drag, as a person makes it. */
+export async function pointerDrag(b: WebdriverIO.Browser, from: { x: number; y: number }, to: { x: number; y: number }): Promise<void> {
+  await b
+    .action('pointer', { parameters: { pointerType: 'mouse' } })
+    .move({ x: Math.round(from.x), y: Math.round(from.y), origin: 'viewport' })
+    .down({ button: 0 })
+    .move({ x: Math.round((from.x + to.x) / 2), y: Math.round((from.y + to.y) / 2), origin: 'viewport', duration: 100 })
+    .move({ x: Math.round(to.x), y: Math.round(to.y), origin: 'viewport', duration: 100 })
+    .up({ button: 0 })
+    .perform();
+}
+
 /** A screenshot of the whole X display (the real window, as a person would see it). */
 export function screenshotDisplay(name: string): string {
   const file = path.join(SHOTS, `${name}.png`);

@@ -36,7 +36,7 @@ const text = (page: Page, testId: string) => page.getByTestId(testId).innerText(
 
 describe('overview', () => {
   it('shows the workspace and what it holds, from the backend', async () => {
-    const page = await open();
+    const page = await open('#overview');
     await page.getByTestId('workspace-name').waitFor();
     expect(await text(page, 'workspace-name')).toBe('华信科技 (demo)');
     expect(await text(page, 'detail-path')).toBe('/home/demo/.local/share/permgrid/workspace.permgrid');
@@ -62,7 +62,7 @@ describe('overview', () => {
   });
 
   it('shows a loading state while the backend answers', async () => {
-    const page = await open('?mockDelay=1500');
+    const page = await open('?mockDelay=1500#overview');
     expect(await page.getByTestId('loading').innerText()).toBe('Opening the workspace…');
     await page.getByTestId('workspace-name').waitFor();
   });
@@ -70,7 +70,7 @@ describe('overview', () => {
 
 describe('language', () => {
   it('starts in Chinese on a Chinese system and switches to English and back', async () => {
-    const page = await open('', { locale: 'zh-CN' });
+    const page = await open('#overview', { locale: 'zh-CN' });
     await page.getByTestId('workspace-name').waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
     expect(await page.locator('.overview-kicker').innerText()).toBe('工作区概览');
@@ -97,7 +97,7 @@ describe('language', () => {
   });
 
   it('starts in English on any other system and remembers a switch to Chinese', async () => {
-    const page = await open('', { locale: 'de-DE' });
+    const page = await open('#overview', { locale: 'de-DE' });
     await page.getByTestId('workspace-name').waitFor();
     expect(await page.getByTestId('stat-guardrails').locator('dt').innerText()).toBe('Guardrails');
     await page.getByTestId('language-zh').click();
@@ -113,7 +113,7 @@ describe('theme', () => {
   const theme = (page: Page) => page.evaluate(() => document.documentElement.dataset.theme);
 
   it('follows a light system and toggles to dark and back', async () => {
-    const page = await open('', { colorScheme: 'light' });
+    const page = await open('#overview', { colorScheme: 'light' });
     await page.getByTestId('workspace-name').waitFor();
     expect(await theme(page)).toBe('light');
     expect(await background(page)).toBe('rgb(244, 246, 249)');
@@ -133,7 +133,7 @@ describe('theme', () => {
   });
 
   it('starts dark on a dark system', async () => {
-    const page = await open('', { colorScheme: 'dark', locale: 'zh-CN' });
+    const page = await open('#overview', { colorScheme: 'dark', locale: 'zh-CN' });
     await page.getByTestId('workspace-name').waitFor();
     expect(await theme(page)).toBe('dark');
     expect(await page.getByTestId('theme-toggle').getAttribute('aria-label')).toBe('切换到浅色主题');
@@ -143,8 +143,10 @@ describe('theme', () => {
 
 describe('keyboard', () => {
   it('shows where the focus is', async () => {
-    const page = await open();
+    const page = await open('#overview');
     await page.getByTestId('workspace-name').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Permission matrix');
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => {
       const el = document.activeElement;
@@ -155,6 +157,8 @@ describe('keyboard', () => {
     expect(focused?.text).toBe('Overview');
     expect(focused?.outlineStyle).toBe('solid');
     expect(focused?.outlineWidth).toBe('3px');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('workspace-menu');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('language-zh');
     await page.keyboard.press('Enter');

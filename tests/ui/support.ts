@@ -25,11 +25,26 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
+/**
+ * The desktop app's Content Security Policy (src-tauri/tauri.conf.json), sent with every page
+ * so the flows run under the same rules as the webview: anything it would block shows up as a
+ * console error, which fails the flow.
+ */
+export function appCsp(): string {
+  const conf = JSON.parse(readFileSync(path.join(ROOT, 'src-tauri', 'tauri.conf.json'), 'utf8')) as {
+    app: { security: { csp: Record<string, string> } };
+  };
+  return Object.entries(conf.app.security.csp)
+    .map(([directive, value]) => `${directive} ${value}`)
+    .join('; ');
+}
+
 /** Serves `root` on 127.0.0.1 at a free port; resolves to its base URL and a stop function. */
 export async function serveStatic(root: string): Promise<{ url: string; stop: () => Promise<void> }> {
   if (!existsSync(path.join(root, 'index.html'))) {
     throw new Error(`${root}/index.html is missing: run \`npm --prefix ui run build:mock\` first (make test does)`);
   }
+  const csp = appCsp();
   const server: Server = createServer((req, res) => {
     const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     const file = path.normalize(path.join(root, pathname === '/' ? 'index.html' : pathname));
@@ -37,7 +52,8 @@ export async function serveStatic(root: string): Promise<{ url: string; stop: ()
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+    res.writeHead(200, type.startsWith('text/html') ? { 'content-type': type, 'content-security-policy': csp } : { 'content-type': type });
     res.end(readFileSync(file));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

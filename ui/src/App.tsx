@@ -1,13 +1,35 @@
-import { AppShell } from './shared/AppShell';
-import { WorkspaceProvider } from './workspace/WorkspaceContext';
+import { useSyncExternalStore } from 'react';
+
+import { MatrixEditor } from './matrix/MatrixEditor';
+import { AppShell, SECTIONS, type Section } from './shared/AppShell';
+import { WorkspaceProvider, useWorkspace } from './workspace/WorkspaceContext';
 import { WorkspaceHome } from './workspace/WorkspaceHome';
+import { WorkspaceMenu } from './workspace/WorkspaceMenu';
 import { WorkspaceStatus } from './workspace/WorkspaceStatus';
 
+function subscribeToHash(onChange: () => void): () => void {
+  window.addEventListener('hashchange', onChange);
+  return () => { window.removeEventListener('hashchange', onChange); };
+}
+
+/** The section named in the address (`#overview`); the matrix editor is home. */
+function currentSection(): Section {
+  const hash = window.location.hash.replace(/^#/, '');
+  return (SECTIONS as readonly string[]).includes(hash) ? (hash as Section) : 'matrix';
+}
+
+function Screens({ section }: { section: Section }) {
+  const { state } = useWorkspace();
+  // The overview also shows the loading state and why a workspace could not be opened.
+  return section === 'overview' || state.status !== 'ready' ? <WorkspaceHome /> : <MatrixEditor />;
+}
+
 export function App() {
+  const section = useSyncExternalStore(subscribeToHash, currentSection, () => 'matrix' as const);
   return (
     <WorkspaceProvider>
-      <AppShell statusBar={<WorkspaceStatus />}>
-        <WorkspaceHome />
+      <AppShell statusBar={<WorkspaceStatus />} section={section} tools={<WorkspaceMenu />}>
+        <Screens section={section} />
       </AppShell>
     </WorkspaceProvider>
   );

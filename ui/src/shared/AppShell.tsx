@@ -5,12 +5,26 @@ import { LanguageSwitch } from './LanguageSwitch';
 import { Logo } from './Logo';
 import { ThemeToggle } from './ThemeToggle';
 
+export type Section = 'matrix' | 'overview';
+
+export const SECTIONS: readonly Section[] = ['matrix', 'overview'];
+
 /**
- * The frame every screen sits in: header (brand, sections, language, theme), the main area,
- * and a status bar. Screens (overview now; matrix, simulator, org, audit, bundles later) are
- * its children and add themselves to the section navigation.
+ * The frame every screen sits in: header (brand, sections, workspace, language, theme), the
+ * main area, and a status bar. Screens are its children; `section` says which one is shown.
  */
-export function AppShell({ children, statusBar }: { children: ReactNode; statusBar: ReactNode }) {
+export function AppShell({
+  children,
+  statusBar,
+  section,
+  tools,
+}: {
+  children: ReactNode;
+  statusBar: ReactNode;
+  section: Section;
+  /** Extra header controls (the workspace switcher). */
+  tools?: ReactNode;
+}) {
   const { t } = useTranslation();
   return (
     <div className="app">
@@ -21,16 +35,19 @@ export function AppShell({ children, statusBar }: { children: ReactNode; statusB
           <span className="brand-tagline">{t('app.tagline')}</span>
         </div>
         <nav className="app-nav" aria-label={t('nav.label')}>
-          <a href="#overview" aria-current="page">
-            {t('nav.overview')}
-          </a>
+          {SECTIONS.map((s) => (
+            <a key={s} href={`#${s}`} aria-current={section === s ? 'page' : undefined} data-testid={`nav-${s}`}>
+              {t(`nav.${s}`)}
+            </a>
+          ))}
         </nav>
         <div className="header-tools">
+          {tools}
           <LanguageSwitch />
           <ThemeToggle />
         </div>
       </header>
-      <main className="app-main" id="overview" tabIndex={-1}>
+      <main className={`app-main app-main-${section}`} id="main" tabIndex={-1}>
         {children}
       </main>
       {statusBar}

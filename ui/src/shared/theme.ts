@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 
 export type Theme = 'light' | 'dark';
 
@@ -54,4 +54,22 @@ export function useTheme(): { theme: Theme; toggle: () => void } {
   }, [theme]);
 
   return { theme, toggle };
+}
+
+function subscribeToDocumentTheme(onChange: () => void): () => void {
+  const observer = new MutationObserver(onChange);
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+  return () => { observer.disconnect(); };
+}
+
+function documentTheme(): Theme {
+  return document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light';
+}
+
+/**
+ * The theme in force (`<html data-theme>`), for code that draws itself (the matrix canvas).
+ * Only the header's toggle owns the choice (`useTheme`); everything else follows the document.
+ */
+export function useDocumentTheme(): Theme {
+  return useSyncExternalStore(subscribeToDocumentTheme, documentTheme, () => 'light');
 }

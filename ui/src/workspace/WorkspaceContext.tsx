@@ -8,9 +8,24 @@ export type WorkspaceState =
   | { status: 'ready'; summary: Summary }
   | { status: 'failed'; error: BackendError };
 
+/** What the editor reports for the status bar: the revision it reached and whether it is saved. */
+export interface LiveStatus {
+  revision: number;
+  save: 'saved' | 'saving' | 'failed';
+  error: string | null;
+  /** The last cell action: cells changed and how long applying and drawing it took, and saving it. */
+  lastCells: { count: number; paintMs: number | null; saveMs: number | null } | null;
+}
+
 interface WorkspaceContextValue {
   state: WorkspaceState;
   reload: () => void;
+  /** Bumped when another workspace is opened: screens reload what they show. */
+  generation: number;
+  /** Another workspace was opened (or created): show it. */
+  switched: (summary: Summary) => void;
+  live: LiveStatus | null;
+  setLive: (live: LiveStatus | null) => void;
 }
 
 const WorkspaceContext = createContext<WorkspaceContextValue | null>(null);
@@ -26,6 +41,8 @@ export function WorkspaceProvider({
 }) {
   const [state, setState] = useState<WorkspaceState>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
+  const [generation, setGeneration] = useState(0);
+  const [live, setLive] = useState<LiveStatus | null>(null);
 
   useEffect(() => {
     let current = true;
@@ -45,9 +62,16 @@ export function WorkspaceProvider({
   const reload = useCallback(() => {
     setState({ status: 'loading' });
     setAttempt((n) => n + 1);
+    setGeneration((n) => n + 1);
   }, []);
 
-  const value = useMemo(() => ({ state, reload }), [state, reload]);
+  const switched = useCallback((summary: Summary) => {
+    setLive(null);
+    setState({ status: 'ready', summary });
+    setGeneration((n) => n + 1);
+  }, []);
+
+  const value = useMemo(() => ({ state, reload, generation, switched, live, setLive }), [state, reload, generation, switched, live]);
   return <WorkspaceContext.Provider value={value}>{children}</WorkspaceContext.Provider>;
 }
 

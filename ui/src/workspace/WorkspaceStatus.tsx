@@ -1,13 +1,16 @@
 import { useTranslation } from 'react-i18next';
 
 import { backendKind } from '../lib/backend';
+import { useFormat } from '../shared/format';
 import { ErrorIcon } from '../shared/Icons';
 import { useWorkspace } from './WorkspaceContext';
 
-/** The status bar: which workspace is open and at which revision. */
+/** The status bar: which workspace is open, at which revision, and whether every change is saved. */
 export function WorkspaceStatus() {
   const { t } = useTranslation();
-  const { state } = useWorkspace();
+  const { state, live } = useWorkspace();
+  const f = useFormat();
+  const revision = state.status === 'ready' ? Math.max(state.summary.revision, live?.revision ?? 0) : 0;
   return (
     <footer className="status-bar" aria-label={t('status.label')} data-testid="status-bar">
       {state.status === 'loading' && <span>{t('status.opening')}</span>}
@@ -22,7 +25,26 @@ export function WorkspaceStatus() {
           <span>
             {t('status.workspace')} <strong data-testid="status-workspace">{state.summary.meta.name}</strong>
           </span>
-          <span data-testid="status-revision">{t('status.revision', { revision: state.summary.revision })}</span>
+          <span data-testid="status-revision">{t('status.revision', { revision })}</span>
+          {live !== null && (
+            <span className={`status-save status-save-${live.save}`} data-testid="status-save" data-save={live.save} role="status" aria-live="polite">
+              {live.save === 'failed' && <ErrorIcon />}
+              {live.save === 'saved' && t('status.saved')}
+              {live.save === 'saving' && t('status.saving')}
+              {live.save === 'failed' && t('status.failed', { message: live.error ?? '' })}
+            </span>
+          )}
+          {live?.lastCells?.paintMs != null && (
+            <span
+              className="status-timing"
+              data-testid="status-timing"
+              data-cells={live.lastCells.count}
+              data-paint-ms={live.lastCells.paintMs.toFixed(1)}
+              data-save-ms={live.lastCells.saveMs?.toFixed(1)}
+            >
+              {t('status.lastAction', { count: live.lastCells.count, cells: f.number(live.lastCells.count), ms: Math.round(live.lastCells.paintMs) })}
+            </span>
+          )}
           <span className="status-path" title={state.summary.path}>
             {state.summary.path}
           </span>

@@ -1,11 +1,10 @@
-import type { Summary } from './bindings/Summary';
-
 /**
- * Every IPC command of the desktop shell (src-tauri/src/commands.rs), with its arguments and
- * result. The real backend and the mock are both checked against this table.
+ * Every IPC command of the desktop shell with its arguments and result: the table generated from
+ * the Rust commands (src-tauri/src/commands.rs) into ./bindings/Commands.ts by `cargo test`.
+ * The real backend (./index.ts) and the mock (./mock.ts) are both checked against it.
  */
-export interface Commands {
-  workspace_summary: { args: Record<string, never>; result: Summary };
-}
+import type { Commands } from './bindings/Commands';
+
+export type { Commands };
 
 export type CommandName = keyof Commands;

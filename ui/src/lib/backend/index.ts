@@ -1,26 +1,55 @@
 /**
  * The one door to the desktop shell. Only this folder imports `@tauri-apps/*`; the rest of the
- * UI calls these typed functions, whose types are generated from the Rust engine (./bindings,
- * written by `cargo test -p permgrid-engine`, never edited by hand).
+ * UI calls these typed functions, whose types are generated from Rust (./bindings: the engine's
+ * types by ts-rs, the command table from the shell's commands; `cargo test` writes them, they
+ * are never edited by hand).
  *
  * Every function rejects with a `BackendError` ({ code, message }).
  */
 import { invoke } from '@tauri-apps/api/core';
 
+import type { Action } from './bindings/Action';
+import type { CellEdit } from './bindings/CellEdit';
+import type { EditReport } from './bindings/EditReport';
+import type { Effect } from './bindings/Effect';
+import type { Field } from './bindings/Field';
+import type { MatrixView } from './bindings/MatrixView';
+import type { PersonLoss } from './bindings/PersonLoss';
+import type { RecentWorkspace } from './bindings/RecentWorkspace';
+import type { Role } from './bindings/Role';
+import type { Scope } from './bindings/Scope';
 import type { Summary } from './bindings/Summary';
 import type { CommandName, Commands } from './commands';
 import { toBackendError } from './errors';
 
 export { BackendError, isErrorCode, toBackendError } from './errors';
+export type { Action } from './bindings/Action';
+export type { Category } from './bindings/Category';
+export type { Cell } from './bindings/Cell';
+export type { CellEdit } from './bindings/CellEdit';
+export type { EditReport } from './bindings/EditReport';
+export type { Effect } from './bindings/Effect';
 export type { ErrorCode } from './bindings/ErrorCode';
 export type { ErrorDto } from './bindings/ErrorDto';
+export type { Field } from './bindings/Field';
+export type { FieldRow } from './bindings/FieldRow';
+export type { FieldType } from './bindings/FieldType';
+export type { Level } from './bindings/Level';
+export type { MaskRule } from './bindings/MaskRule';
+export type { MatrixView } from './bindings/MatrixView';
+export type { ObjectDef } from './bindings/ObjectDef';
+export type { ObjectPolicy } from './bindings/ObjectPolicy';
+export type { PersonLoss } from './bindings/PersonLoss';
+export type { RecentWorkspace } from './bindings/RecentWorkspace';
+export type { Role } from './bindings/Role';
+export type { RoleColumn } from './bindings/RoleColumn';
+export type { Scope } from './bindings/Scope';
+export type { Sensitivity } from './bindings/Sensitivity';
 export type { Summary } from './bindings/Summary';
+export type { Tier } from './bindings/Tier';
 export type { WorkspaceMeta } from './bindings/WorkspaceMeta';
 
-async function call<C extends CommandName>(
-  command: C,
-  args: Commands[C]['args'],
-): Promise<Commands[C]['result']> {
+async function call<C extends CommandName>(command: C, args: Commands[C]['args']): Promise<Commands[C]['result']> {
   try {
     return await invoke<Commands[C]['result']>(command, args);
   } catch (reason) {
@@ -31,6 +60,66 @@ async function call<C extends CommandName>(
 /** What the open workspace holds, in numbers. */
 export function workspaceSummary(): Promise<Summary> {
   return call('workspace_summary', {});
+}
+
+/** The whole matrix, compactly. */
+export function matrixView(): Promise<MatrixView> {
+  return call('matrix_view', {});
+}
+
+/** Sets cells as one revision and one audit entry (one call per user action). */
+export function editCells(edits: CellEdit[]): Promise<EditReport> {
+  return call('edit_cells', { edits });
+}
+
+/** Sets the row scope and tier reach of a role on an object (`maxTier` null: every tier). */
+export function setScope(role: string, object: string, scope: Scope, maxTier: string | null): Promise<EditReport> {
+  return call('set_scope', { role, object, scope, maxTier });
+}
+
+/** Sets one action grant of a role on an object. */
+export function setAction(role: string, object: string, action: Action, effect: Effect): Promise<EditReport> {
+  return call('set_action', { role, object, action, effect });
+}
+
+/** Adds a role, or renames / updates one. */
+export function putRole(role: Role): Promise<EditReport> {
+  return call('put_role', { role });
+}
+
+/** Who would lose what if the role were deleted now. */
+export function roleDeletionImpact(role: string): Promise<PersonLoss[]> {
+  return call('role_deletion_impact', { role });
+}
+
+/** Deletes a role with everything that names it. */
+export function deleteRole(role: string): Promise<EditReport> {
+  return call('delete_role', { role });
+}
+
+/** Sets the display order of the roles. */
+export async function reorderRoles(order: string[]): Promise<void> {
+  await call('reorder_roles', { order });
+}
+
+/** Adds a field (undecided for every role until reviewed) or updates one. */
+export function putField(field: Field): Promise<EditReport> {
+  return call('put_field', { field });
+}
+
+/** The workspaces opened recently, newest first. */
+export function recentWorkspaces(): Promise<RecentWorkspace[]> {
+  return call('recent_workspaces', {});
+}
+
+/** Opens another workspace file. */
+export function openWorkspace(path: string): Promise<Summary> {
+  return call('open_workspace', { path });
+}
+
+/** Creates a workspace file (empty, or the demo company) and opens it. */
+export function createWorkspace(path: string, name: string, demo: boolean): Promise<Summary> {
+  return call('create_workspace', { path, name, demo });
 }
 
 /** Whether the UI talks to the desktop shell or to the canned mock (`vite build --mode mock`). */
