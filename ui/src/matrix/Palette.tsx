@@ -63,6 +63,10 @@ export function Palette({ armed, onArm, resolve, onDragEnd }: PaletteProps) {
             data-testid={`chip-${String(chip)}`}
             onPointerDown={(e) => {
               if (e.button !== 0) return;
+              // A new press: forget a click suppressed after an earlier drag. WebKitGTK sends
+              // no click after a drag whose release lands elsewhere, so the flag would
+              // otherwise swallow the next real click.
+              suppressClick.current = false;
               e.currentTarget.setPointerCapture(e.pointerId);
               drag.current = { chip, x: e.clientX, y: e.clientY, id: e.pointerId, moving: false };
             }}
