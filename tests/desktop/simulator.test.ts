@@ -1,0 +1,115 @@
+/**
+ * The simulator in the real desktop app (tauri-driver + WebKitWebDriver under Xvfb) on a fresh
+ * demo workspace: the live preview docked beside the matrix, viewing as a demo sales rep. What
+ * the app shows is checked against the `permgrid` CLI's simulation of the same workspace, and a
+ * matrix edit must reach the preview at once.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+
+import type { SimulationReport } from '../../ui/src/lib/backend/bindings/SimulationReport';
+import { boxOf, openApp, permgrid, pointerDrag, screenshotDisplay, startTauriDriver, type Driver } from './support';
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'permgrid-desktop-sim-'));
+let driver: Driver | undefined;
+let browser: WebdriverIO.Browser | undefined;
+
+afterEach(async () => {
+  try {
+    await browser?.deleteSession();
+  } finally {
+    browser = undefined;
+    await driver?.stop();
+    driver = undefined;
+  }
+});
+
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** Matrix grid geometry (ui/src/matrix/geometry.ts). */
+const GRID = { fieldWidth: 300, roleWidth: 96, rowHeight: 30, headerHeight: 64 };
+
+async function attr(b: WebdriverIO.Browser, testId: string, name: string): Promise<string | null> {
+  return b.execute((id: string, a: string) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute(a) ?? null, testId, name);
+}
+
+async function gridText(b: WebdriverIO.Browser, col: number, row: number): Promise<string> {
+  const id = `glide-cell-${col}-${row}`;
+  await b.waitUntil(async () => (await b.execute((x: string) => document.getElementById(x)?.textContent ?? '', id)) !== '', {
+    timeout: 20_000,
+    timeoutMsg: `grid cell ${col},${row} never drawn`,
+  });
+  return b.execute((x: string) => document.getElementById(x)?.textContent ?? '', id);
+}
+
+/** The CLI's simulation of an employee (every visible row). */
+function simulated(workspace: string, employee: string): SimulationReport {
+  return JSON.parse(permgrid(workspace, 'simulate', employee, '--format', 'json')) as SimulationReport;
+}
+
+describe('simulator in the desktop app', () => {
+  it('views the demo as a sales rep: only their customers, restricted fields masked; a matrix edit reaches the live preview at once', async () => {
+    const workspace = path.join(scratch, 'workspace.permgrid');
+    driver = await startTauriDriver({ ...process.env, PERMGRID_WORKSPACE: workspace, PERMGRID_ACTOR: 'desktop-sim' }, 'tauri-driver-sim');
+    browser = await openApp(driver);
+    const b = browser;
+    await b.$('[data-testid="matrix-grid"] canvas').waitForDisplayed({ timeout: 60_000 });
+    await b.$('[data-testid="language-en"]').click();
+
+    // What the engine says, through the CLI, for the same workspace.
+    const cli = simulated(workspace, 'E018');
+    const rows = cli.page.rows;
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.owner === 'E018'), 'the CLI agrees: a rep sees only their own customers').toBe(true);
+
+    await b.$('[data-testid="preview-toggle"]').click();
+    await b.$('[data-testid="preview-who-search"]').setValue('李雷');
+    await b.$('[data-testid="preview-who-pick-E018"]').click();
+    await b.$('[data-testid="sim-sees"]').waitForDisplayed({ timeout: 30_000 });
+    expect(await attr(b, 'sim-sees', 'data-visible')).toBe(String(rows.length));
+    expect(await attr(b, 'sim-sees', 'data-total')).toBe('10000');
+
+    const columns = (await attr(b, 'sim-grid', 'data-columns'))?.split(' ') ?? [];
+    expect(columns).toEqual(cli.page.columns.map((c) => c.field));
+    // A restricted field shown masked: the ID card number.
+    const idCard = columns.indexOf('customer.id_card');
+    expect(idCard, 'the rep sees the ID card column (masked)').toBeGreaterThanOrEqual(0);
+    const shown = await gridText(b, 3 + idCard, 0);
+    expect(shown).toMatch(/\*{4,}/);
+    expect(shown).toBe(rows[0]?.cells[idCard]?.value);
+    expect(rows[0]?.cells[idCard]?.level).toBe('masked');
+    // Another rep's customers are absent: every row drawn is the rep's own.
+    const others = new Set(simulated(workspace, 'E019').page.rows.map((r) => r.id));
+    expect(others.size).toBeGreaterThan(0);
+    for (let r = 0; r < Math.min(10, rows.length); r++) {
+      const id = await gridText(b, 0, r);
+      expect(others.has(id), `${id} belongs to another rep`).toBe(false);
+      expect(await gridText(b, 2, r)).toBe('李雷');
+    }
+    screenshotDisplay('simulator-preview-before');
+
+    // Live preview: Hidden onto sales_rep x customer.mobile in the matrix; the column goes.
+    expect(columns).toContain('customer.mobile');
+    const chip = await boxOf(b, '[data-testid="chip-0"]');
+    const grid = await boxOf(b, '[data-testid="matrix-grid"]');
+    const started = Date.now();
+    await pointerDrag(
+      b,
+      { x: chip.x + chip.width / 2, y: chip.y + chip.height / 2 },
+      { x: grid.x + 1 + GRID.fieldWidth + GRID.roleWidth / 2, y: grid.y + 1 + GRID.headerHeight + 3 * GRID.rowHeight + GRID.rowHeight / 2 },
+    );
+    await b.waitUntil(async () => !((await attr(b, 'sim-grid', 'data-columns')) ?? '').split(' ').includes('customer.mobile'), {
+      timeout: 30_000,
+      timeoutMsg: 'the mobile column never left the preview',
+    });
+    const ms = Date.now() - started;
+    expect(permgrid(workspace, 'export', 'matrix')).toMatch(/^customer\.mobile,hidden,/m);
+    expect(await attr(b, 'sim-sees', 'data-visible'), 'the same customers, one column fewer').toBe(String(rows.length));
+    screenshotDisplay('simulator-preview-after');
+    console.log(`live preview: edit to updated view in ${ms} ms`);
+  });
+});
