@@ -77,9 +77,7 @@ pub fn make(ws: &mut Workspace, at: DateTime<Utc>) -> SimFixtures {
         let report = ws.simulate(who, at, None, 0, *rows).unwrap();
         for row in report.page.rows.iter().take(EXPLAINED_ROWS) {
             for col in &report.page.columns {
-                let e = ws
-                    .explain_as(who, &col.field, Some(&row.id), at)
-                    .unwrap();
+                let e = ws.explain_as(who, &col.field, Some(&row.id), at).unwrap();
                 explanations.insert(format!("{}|{}|{}", who_key(who), col.field, row.id), e);
             }
         }
@@ -137,7 +135,10 @@ mod tests {
         // rep's customers absent; a comparison and who-can answers that are not empty.
         let rep = fx.views.get("employee:E018").unwrap();
         assert!(rep.page.visible > 0 && rep.page.visible < rep.page.total);
-        assert_eq!(rep.page.rows.len(), usize::try_from(rep.page.visible).unwrap());
+        assert_eq!(
+            rep.page.rows.len(),
+            usize::try_from(rep.page.visible).unwrap()
+        );
         assert!(rep.page.rows.iter().all(|r| r.owner.as_str() == "E018"));
         assert!(rep
             .page

@@ -3,9 +3,9 @@
  * customers scrolls smoothly. Rows arrive in pages from the engine as they scroll into view.
  * Masked values are drawn on an amber ground; a value hidden on one row only shows as a dash.
  */
-import { CompactSelection, DataEditor, type GridCell, GridCellKind, type GridColumn, type Item, type Theme } from '@glideapps/glide-data-grid';
+import { CompactSelection, DataEditor, type DataEditorRef, type GridCell, GridCellKind, type GridColumn, type Item, type Theme } from '@glideapps/glide-data-grid';
 import '@glideapps/glide-data-grid/dist/index.css';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import type { Directory, ViewColumn, ViewRow } from '../lib/backend';
@@ -33,6 +33,20 @@ export function SimGrid({ dir, columns, visible, row, version, selected, onCell 
   const { t } = useTranslation();
   const lang = useLanguage();
   const dark = useDocumentTheme() === 'dark';
+  const editorRef = useRef<DataEditorRef>(null);
+  // Keep the selected cell in sight when the explanation panel narrows the grid.
+  const selCol = selected?.col;
+  const selRow = selected?.row;
+  useEffect(() => {
+    if (selCol === undefined || selRow === undefined) return;
+    // After the grid has measured its new width (a resize observer, a frame or two later).
+    const id = setTimeout(() => {
+      editorRef.current?.scrollTo(selCol, selRow);
+    }, 120);
+    return () => {
+      clearTimeout(id);
+    };
+  }, [selCol, selRow]);
 
   const gridColumns: GridColumn[] = useMemo(
     () => [
@@ -91,6 +105,7 @@ export function SimGrid({ dir, columns, visible, row, version, selected, onCell 
   return (
     <div className="sim-grid" data-testid="sim-grid" data-columns={columns.map((c) => c.field).join(' ')} data-rows={visible}>
       <DataEditor
+        ref={editorRef}
         columns={gridColumns}
         rows={visible}
         getCellContent={getCellContent}

@@ -11,8 +11,8 @@ use crate::decide::explain::Explanation;
 use crate::decide::{Policy, Subject};
 use crate::model::{
     Cell, CellEntry, CellKey, Change, Customer, CustomerId, Department, DeptId, Effect, Employee,
-    EmployeeId, Entity, Field, FieldId, GuardrailId, Level, ObjectId, Role, RoleId, Snapshot, Tier, TierId,
-    CUSTOMER_OBJECT,
+    EmployeeId, Entity, Field, FieldId, GuardrailId, Level, ObjectId, Role, RoleId, Snapshot, Tier,
+    TierId, CUSTOMER_OBJECT,
 };
 use crate::simulate::{
     self, Comparison, CustomerTable, FieldAccess, Side, Simulation, ViewPage, WhoCan,
