@@ -66,9 +66,10 @@ describe('simulator in the desktop app', () => {
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r.owner === 'E018'), 'the CLI agrees: a rep sees only their own customers').toBe(true);
 
-    await b.$('[data-testid="preview-toggle"]').click();
-    await b.$('[data-testid="preview-who-search"]').setValue('李雷');
-    await b.$('[data-testid="preview-who-pick-E018"]').click();
+    // The simulator screen, as 李雷.
+    await b.$('[data-testid="nav-simulator"]').click();
+    await b.$('[data-testid="who-search"]').setValue('李雷');
+    await b.$('[data-testid="who-pick-E018"]').click();
     await b.$('[data-testid="sim-sees"]').waitForDisplayed({ timeout: 30_000 });
     expect(await attr(b, 'sim-sees', 'data-visible')).toBe(String(rows.length));
     expect(await attr(b, 'sim-sees', 'data-total')).toBe('10000');
@@ -90,10 +91,18 @@ describe('simulator in the desktop app', () => {
       expect(others.has(id), `${id} belongs to another rep`).toBe(false);
       expect(await gridText(b, 2, r)).toBe('李雷');
     }
-    screenshotDisplay('simulator-preview-before');
+    screenshotDisplay('simulator-screen');
 
-    // Live preview: Hidden onto sales_rep x customer.mobile in the matrix; the column goes.
+    // Live preview beside the matrix: Hidden onto sales_rep x customer.mobile; the column goes.
     expect(columns).toContain('customer.mobile');
+    await b.$('[data-testid="nav-matrix"]').click();
+    await b.$('[data-testid="matrix-grid"] canvas').waitForDisplayed({ timeout: 30_000 });
+    await b.$('[data-testid="preview-toggle"]').click();
+    await b.$('[data-testid="preview-who-search"]').setValue('李雷');
+    await b.$('[data-testid="preview-who-pick-E018"]').click();
+    await b.$('[data-testid="sim-sees"]').waitForDisplayed({ timeout: 30_000 });
+    await b.waitUntil(async () => (await attr(b, 'sim-grid', 'data-columns'))?.includes('customer.mobile') === true, { timeout: 30_000 });
+    screenshotDisplay('simulator-preview-before');
     const chip = await boxOf(b, '[data-testid="chip-0"]');
     const grid = await boxOf(b, '[data-testid="matrix-grid"]');
     const started = Date.now();
@@ -111,5 +120,21 @@ describe('simulator in the desktop app', () => {
     expect(await attr(b, 'sim-sees', 'data-visible'), 'the same customers, one column fewer').toBe(String(rows.length));
     screenshotDisplay('simulator-preview-after');
     console.log(`live preview: edit to updated view in ${ms} ms`);
+
+    // Before and after that change, on the simulator screen: the rep loses the mobile column
+    // on every customer he sees, and nothing else changes.
+    await b.$('[data-testid="nav-simulator"]').click();
+    await b.$('[data-testid="sim-tab-compare"]').click();
+    await b.$('[data-testid="compare-mode-beforeAfter"]').click();
+    await b.$('[data-testid="compare-a-search"]').setValue('李雷');
+    await b.$('[data-testid="compare-a-pick-E018"]').click();
+    await b.$('[data-testid="compare-run"]').click();
+    await b.$('[data-testid="comparison"]').waitForDisplayed({ timeout: 30_000 });
+    expect(await attr(b, 'comparison', 'data-fields')).toBe('1');
+    expect(await attr(b, 'comparison', 'data-cells')).toBe(String(rows.length));
+    expect(await attr(b, 'comparison', 'data-only-a')).toBe('0');
+    const differing = await b.execute(() => [...document.querySelectorAll('[data-testid="compare-fields"] tbody tr')].map((r) => r.getAttribute('data-field')));
+    expect(differing).toEqual(['customer.mobile']);
+    screenshotDisplay('simulator-compare-before-after');
   });
 });

@@ -352,7 +352,7 @@ export const en = {
       twoPeople: 'Two views side by side',
       beforeAfter: 'Before and after a change',
       revision: 'Before = revision',
-      revisionHint: 'The revision when this screen opened is {{revision}}.',
+      revisionHint: 'The workspace is at revision {{revision}}; by default, compare with the one before the last change.',
       run: 'Compare',
       sees: '{{name}} sees {{count}}',
       before: 'Before (revision {{revision}})',

@@ -354,7 +354,7 @@ export const zh: Messages = {
       twoPeople: '两个视图并排对比',
       beforeAfter: '修改前后对比',
       revision: '修改前 = 修订',
-      revisionHint: '打开本页时的修订为 {{revision}}。',
+      revisionHint: '工作区当前为修订 {{revision}}；默认与最近一次修改之前的修订对比。',
       run: '对比',
       sees: '{{name}} 可见 {{count}}',
       before: '修改前（修订 {{revision}}）',

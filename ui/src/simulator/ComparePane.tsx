@@ -5,8 +5,9 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { type Comparison, type Directory, type Who, simCompare, simCompareRevision } from '../lib/backend';
+import { type Comparison, type Directory, type Who, simCompare, simCompareRevision, workspaceSummary } from '../lib/backend';
 import { ErrorNotice } from '../shared/ErrorNotice';
+import { useWorkspace } from '../workspace/WorkspaceContext';
 import { useFormat } from '../shared/format';
 import { WhoPicker } from './WhoPicker';
 import { useLanguage, useQuery } from './useSim';
@@ -19,12 +20,18 @@ export function ComparePane({ dir, initial, openedAt }: { dir: Directory; initia
   const [mode, setMode] = useState<Mode>('twoPeople');
   const [a, setA] = useState<Who | null>(initial);
   const [b, setB] = useState<Who | null>(null);
-  const [revision, setRevision] = useState(openedAt);
+  // Before the last change, by default: the workspace's head revision, asked afresh (the
+  // summary loaded at start may be older than the matrix edits made since).
+  const { generation } = useWorkspace();
+  const head = useQuery(`head:${generation}:${openedAt}`, workspaceSummary);
+  const headRevision = head?.status === 'ready' ? head.value.revision : null;
+  const [chosen, setRevision] = useState<number | null>(null);
+  const revision = chosen ?? (headRevision === null ? 0 : Math.max(0, headRevision - 1));
   const [asked, setAsked] = useState<{ key: string; run: () => Promise<Comparison>; labels: [string, string] } | null>(null);
   const lang = useLanguage();
   const loaded = useQuery(asked?.key ?? null, () => asked?.run() ?? Promise.reject(new Error('nothing asked')));
 
-  const ready = mode === 'twoPeople' ? a !== null && b !== null : a !== null;
+  const ready = mode === 'twoPeople' ? a !== null && b !== null : a !== null && (chosen !== null || headRevision !== null);
   const run = () => {
     if (a === null) return;
     const at = nowIso();
@@ -82,7 +89,7 @@ export function ComparePane({ dir, initial, openedAt }: { dir: Directory; initia
                 data-testid="compare-revision"
               />
             </label>
-            <p className="sim-muted">{t('sim.compare.revisionHint', { revision: openedAt })}</p>
+            <p className="sim-muted">{t('sim.compare.revisionHint', { revision: headRevision ?? openedAt })}</p>
           </div>
         )}
       </div>
