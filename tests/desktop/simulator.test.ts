@@ -4,13 +4,14 @@
  * the app shows is checked against the `permgrid` CLI's simulation of the same workspace, and a
  * matrix edit must reach the preview at once.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 import type { SimulationReport } from '../../ui/src/lib/backend/bindings/SimulationReport';
-import { boxOf, openApp, permgrid, pointerDrag, screenshotDisplay, startTauriDriver, type Driver } from './support';
+import { CLI_BINARY, boxOf, openApp, permgrid, pointerDrag, screenshotDisplay, startTauriDriver, type Driver } from './support';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'permgrid-desktop-sim-'));
 let driver: Driver | undefined;
@@ -92,6 +93,30 @@ describe('simulator in the desktop app', () => {
       expect(await gridText(b, 2, r)).toBe('李雷');
     }
     screenshotDisplay('simulator-screen');
+
+    // A view of thousands of customers (customer service role): the grid pages rows in from the
+    // engine as they scroll into view; the last row is the engine's last.
+    const csIds = execFileSync(CLI_BINARY, ['simulate', '--roles', 'customer_service', '--format', 'csv', '--workspace', workspace], { encoding: 'utf8', maxBuffer: 64 << 20 })
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',')[0] ?? '');
+    expect(csIds.length).toBeGreaterThan(5000);
+    await b.$('[data-testid="who-mode-roles"]').click();
+    await b.$('[data-testid="who-role-customer_service"]').click();
+    await b.waitUntil(async () => (await attr(b, 'sim-sees', 'data-visible')) === String(csIds.length), {
+      timeout: 30_000,
+      timeoutMsg: 'the customer service view never came',
+    });
+    const scrolled = Date.now();
+    await b.execute(() => {
+      const scroller = document.querySelector<HTMLElement>('[data-testid="sim-grid"] .dvn-scroller');
+      if (scroller !== null) scroller.scrollTop = scroller.scrollHeight;
+    });
+    expect(await gridText(b, 0, csIds.length - 1)).toBe(csIds.at(-1));
+    console.log(`simulator: last of ${csIds.length} rows drawn ${Date.now() - scrolled} ms after scrolling to the end`);
+    screenshotDisplay('simulator-scrolled');
+    await b.$('[data-testid="who-mode-employee"]').click();
 
     // Live preview beside the matrix: Hidden onto sales_rep x customer.mobile; the column goes.
     expect(columns).toContain('customer.mobile');

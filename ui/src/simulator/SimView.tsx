@@ -13,7 +13,7 @@ import { useFormat } from '../shared/format';
 import { ExplanationPanel } from './ExplanationPanel';
 import { SimGrid } from './SimGrid';
 import { useLanguage, useQuery } from './useSim';
-import { fieldLabel, nowIso, roleName, whoKey } from './who';
+import { fieldLabel, nowIso, roleName, whoKey, whoLabel } from './who';
 
 export const PAGE = 200;
 const SHOWN_ACTIONS = ['export', 'share', 'transfer'] as const;
@@ -106,7 +106,7 @@ export function SimView({ dir, who, revision, compact = false }: { dir: Director
     <div className={compact ? 'sim-view sim-view-compact' : 'sim-view'} data-testid="sim-view" data-key={shown.key} data-updating={updating ? 'yes' : 'no'} data-at={page.at}>
       <div className="sim-summary">
         <p className="sim-sees" data-testid="sim-sees" data-visible={page.visible} data-total={page.total}>
-          <strong>{report.name}</strong>{' '}
+          <strong>{shown.who.kind === 'employee' ? report.name : whoLabel(dir, shown.who, lang)}</strong>{' '}
           {page.visible === 0 ? t('sim.seesNone', { total: fmt.number(page.total) }) : t('sim.sees', { visible: fmt.number(page.visible), total: fmt.number(page.total) })}
           {hiddenCount > 0 && <span className="sim-muted"> · {t('sim.columnsHidden', { count: hiddenCount })}</span>}
           {updating && <span className="sim-muted"> · {t('sim.loading')}</span>}
