@@ -20,6 +20,12 @@ fn main() {
             "recent_workspaces",
             "open_workspace",
             "create_workspace",
+            "sim_directory",
+            "sim_view",
+            "sim_explain",
+            "sim_who_can",
+            "sim_compare",
+            "sim_compare_revision",
         ]));
     if let Err(e) = tauri_build::try_build(attributes) {
         eprintln!("tauri-build failed: {e:#}");

@@ -12,8 +12,14 @@
 
 use std::path::PathBuf;
 
+use chrono::{DateTime, Utc};
+
 use permgrid::api::{CellEdit, EditReport, ErrorDto, MatrixView, PersonLoss, Summary, Workspace};
+use permgrid::api::{Directory, SimulationReport, Who};
+use permgrid::decide::explain::Explanation;
 use permgrid::model::{Action, Effect, Field, FieldId, ObjectId, Role, RoleId, Scope, TierId};
+use permgrid::model::{CustomerId, Level};
+use permgrid::simulate::{Comparison, WhoCan};
 use tauri::State;
 
 use crate::recent::RecentWorkspace;
@@ -131,6 +137,37 @@ commands! {
                 Workspace::create(p, &name, &actor())
             }
         })
+    }
+
+    /// The departments, employees and roles, for choosing whose view to simulate.
+    fn sim_directory(state) -> Directory {
+        state.with_mut(Workspace::directory)
+    }
+
+    /// The customer table as `who` sees it at `at`: visible rows `offset..offset+limit`, the
+    /// count, the columns shown, and what a bulk export of the view would need.
+    fn sim_view(state, who: Who, at: DateTime<Utc>, offset: u32, limit: u32) -> SimulationReport {
+        state.with_mut(|ws| ws.simulate(&who, at, None, offset as usize, limit as usize))
+    }
+
+    /// Why `who` sees `field` of `customer` as they do at `at`, and what would grant more.
+    fn sim_explain(state, who: Who, field: FieldId, customer: Option<CustomerId>, at: DateTime<Utc>) -> Explanation {
+        state.with_mut(|ws| ws.explain_as(&who, &field, customer.as_ref(), at))
+    }
+
+    /// Who can see `field` at `min_level` or more (on `tier`, or any tier), with the reasons.
+    fn sim_who_can(state, field: FieldId, min_level: Level, tier: Option<TierId>, at: DateTime<Utc>) -> WhoCan {
+        state.with_mut(|ws| ws.who_can(&field, min_level, tier.as_ref(), at))
+    }
+
+    /// The views of `a` and `b` at `at`, compared.
+    fn sim_compare(state, a: Who, b: Who, at: DateTime<Utc>) -> Comparison {
+        state.with_mut(|ws| ws.compare(&a, &b, at))
+    }
+
+    /// `who`'s view at an earlier `revision` (A) against now (B).
+    fn sim_compare_revision(state, who: Who, revision: u32, at: DateTime<Utc>) -> Comparison {
+        state.with_mut(|ws| ws.compare_revision(&who, i64::from(revision), at))
     }
 }
 

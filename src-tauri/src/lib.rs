@@ -12,6 +12,8 @@
 //! [`permgrid::api::ApiError`] to the wire [`permgrid::api::ErrorDto`]. No business logic here.
 
 mod commands;
+#[cfg(test)]
+mod fixtures;
 pub mod recent;
 mod state;
 #[cfg(test)]

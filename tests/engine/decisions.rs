@@ -235,3 +235,102 @@ fn a_denied_action_raises_no_alert_whatever_the_guardrail_order() {
         );
     }
 }
+
+/// The simulator's bulk-export outcome: the view's records counted, the record threshold
+/// (approvals and alert) applied only over it, restricted fields left out, guardrails named.
+#[test]
+fn a_simulation_says_what_a_bulk_export_of_the_whole_view_needs() {
+    use permgrid::api::Who;
+    let (_t, mut ws) = crate::support::demo(3000);
+    let emp = |id: &str| Who::Employee {
+        id: EmployeeId::new(id).unwrap(),
+    };
+    // 韩梅梅, sales manager: bulk export needs approval; her team's customers exceed 200.
+    let manager = ws.simulate(&emp("E012"), t0(), None, 0, 5).unwrap();
+    let b = &manager.bulk_export;
+    assert_eq!(b.records, manager.page.visible);
+    assert!(b.records > 200, "the manager sees {} customers", b.records);
+    assert_eq!(b.effect, Effect::Approval);
+    assert_eq!(
+        b.approvals, 2,
+        "the demo's threshold rule asks for two approvals"
+    );
+    assert!(
+        b.alert,
+        "over 200 records raises a sensitive-operation alert"
+    );
+    let ids: Vec<&str> = b.guardrails.iter().map(|g| g.id.as_str()).collect();
+    assert!(ids.contains(&"g_bulk_export"), "{ids:?}");
+    assert!(ids.contains(&"g_restricted_no_export"), "{ids:?}");
+    assert!(b
+        .excluded_fields
+        .iter()
+        .any(|f| f.as_str() == "customer.id_card"));
+    // 李雷, sales rep: bulk export denied by his role, so no alert and no approvals.
+    let rep = ws.simulate(&emp("E018"), t0(), None, 0, 5).unwrap();
+    assert_eq!(rep.bulk_export.records, rep.page.visible);
+    assert_eq!(rep.bulk_export.effect, Effect::Deny);
+    assert!(!rep.bulk_export.alert);
+    assert_eq!(rep.bulk_export.approvals, 0);
+    // A set of roles that reaches nothing exports nothing.
+    let none = ws
+        .simulate(
+            &Who::Roles {
+                roles: vec![RoleId::new("sales_rep").unwrap()],
+                department: None,
+            },
+            t0(),
+            None,
+            0,
+            5,
+        )
+        .unwrap();
+    assert_eq!(none.page.visible, 0);
+    assert_eq!(none.bulk_export.records, 0);
+    assert_eq!(none.bulk_export.effect, Effect::Deny);
+}
+
+#[test]
+fn the_directory_lists_people_roles_and_the_customer_fields() {
+    let (_t, mut ws) = crate::support::demo(10);
+    let snap = ws.snapshot().unwrap();
+    let dir = ws.directory().unwrap();
+    assert_eq!(dir.employees.len(), snap.employees.len());
+    assert_eq!(dir.departments.len(), snap.departments.len());
+    assert_eq!(dir.roles.len(), snap.roles.len());
+    assert_eq!(dir.tiers.len(), snap.tiers.len());
+    assert!(!dir.fields.is_empty());
+    assert!(dir
+        .fields
+        .iter()
+        .all(|f| f.object.as_str() == CUSTOMER_OBJECT));
+    let customer_fields = snap
+        .fields
+        .values()
+        .filter(|f| f.object.as_str() == CUSTOMER_OBJECT)
+        .count();
+    assert_eq!(dir.fields.len(), customer_fields);
+}
+
+/// An explanation for a set of roles gives the level the simulation showed, cell by cell.
+#[test]
+fn explanations_for_a_set_of_roles_match_the_simulated_view() {
+    use permgrid::api::Who;
+    let (_t, mut ws) = crate::support::demo(200);
+    let who = Who::Roles {
+        roles: vec![RoleId::new("customer_service").unwrap()],
+        department: None,
+    };
+    let view = ws.simulate(&who, t0(), None, 0, 3).unwrap();
+    assert!(!view.page.rows.is_empty());
+    for row in &view.page.rows {
+        for (col, cell) in view.page.columns.iter().zip(&row.cells) {
+            let e = ws
+                .explain_as(&who, &col.field, Some(&row.id), t0())
+                .unwrap();
+            assert_eq!(e.level, cell.level, "{} of {}", col.field, row.id);
+            assert_eq!(e.employee, None);
+            assert!(!e.text.zh.is_empty() && !e.text.en.is_empty());
+        }
+    }
+}

@@ -158,6 +158,8 @@ describe('keyboard', () => {
     expect(focused?.outlineStyle).toBe('solid');
     expect(focused?.outlineWidth).toBe('3px');
     await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('nav-simulator');
+    await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('workspace-menu');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('language-zh');

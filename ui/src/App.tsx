@@ -1,7 +1,8 @@
 import { useSyncExternalStore } from 'react';
 
-import { MatrixEditor } from './matrix/MatrixEditor';
 import { AppShell, SECTIONS, type Section } from './shared/AppShell';
+import { MatrixWithPreview } from './simulator/MatrixWithPreview';
+import { SimulatorScreen } from './simulator/SimulatorScreen';
 import { WorkspaceProvider, useWorkspace } from './workspace/WorkspaceContext';
 import { WorkspaceHome } from './workspace/WorkspaceHome';
 import { WorkspaceMenu } from './workspace/WorkspaceMenu';
@@ -21,7 +22,9 @@ function currentSection(): Section {
 function Screens({ section }: { section: Section }) {
   const { state } = useWorkspace();
   // The overview also shows the loading state and why a workspace could not be opened.
-  return section === 'overview' || state.status !== 'ready' ? <WorkspaceHome /> : <MatrixEditor />;
+  if (section === 'overview' || state.status !== 'ready') return <WorkspaceHome />;
+  if (section === 'simulator') return <SimulatorScreen />;
+  return <MatrixWithPreview />;
 }
 
 export function App() {

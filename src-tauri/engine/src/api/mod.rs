@@ -23,7 +23,7 @@ use crate::store::{AuditFilter, AuditReport, DiffEntry, Store, WorkspaceMeta};
 pub use bundles::{cosign, opa_tarball, random, BuildOptions, Built};
 pub use editor::{CellEdit, FieldRow, GatedCell, MatrixView, PersonLoss, RoleColumn};
 pub use error::{ApiError, ErrorCode, ErrorDto};
-pub use views::{SimulationReport, Who};
+pub use views::{BulkExportView, Directory, GuardrailName, SimulationReport, Who};
 
 /// The version of this build, recorded in workspaces and bundles.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -10,8 +10,9 @@ use crate::csv::{self, CsvKind, Parsed};
 use crate::decide::explain::Explanation;
 use crate::decide::{Policy, Subject};
 use crate::model::{
-    Cell, CellEntry, CellKey, Change, Customer, CustomerId, DeptId, EmployeeId, Entity, FieldId,
-    Level, RoleId, Snapshot, TierId,
+    Cell, CellEntry, CellKey, Change, Customer, CustomerId, Department, DeptId, Effect, Employee,
+    EmployeeId, Entity, Field, FieldId, GuardrailId, Level, ObjectId, Role, RoleId, Snapshot, Tier,
+    TierId, CUSTOMER_OBJECT,
 };
 use crate::simulate::{
     self, Comparison, CustomerTable, FieldAccess, Side, Simulation, ViewPage, WhoCan,
@@ -43,6 +44,50 @@ pub struct SimulationReport {
     pub roles: Vec<RoleId>,
     pub active: bool,
     pub page: ViewPage,
+    /// Exporting every customer of the view at once.
+    pub bulk_export: BulkExportView,
+}
+
+/// A guardrail, named for display.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct GuardrailName {
+    pub id: GuardrailId,
+    pub name_zh: String,
+    pub name_en: String,
+}
+
+/// The outcome of a bulk export of every customer a view shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BulkExportView {
+    pub effect: Effect,
+    /// A sensitive-operation alert would be raised.
+    pub alert: bool,
+    /// Approvals needed when `effect` is `approval`.
+    pub approvals: u32,
+    /// Customers the export would contain.
+    pub records: u32,
+    /// Fields left out of the export by guardrails.
+    pub excluded_fields: Vec<FieldId>,
+    /// Guardrails that lower the outcome, raise the alert or drop fields.
+    pub guardrails: Vec<GuardrailName>,
+}
+
+/// Who there is to simulate (the department tree, the employees, the roles), and the customer
+/// fields and tiers to ask about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Directory {
+    pub departments: Vec<Department>,
+    pub employees: Vec<Employee>,
+    pub roles: Vec<Role>,
+    /// The customer object's fields, in catalog order.
+    pub fields: Vec<Field>,
+    pub tiers: Vec<Tier>,
 }
 
 /// Compiled state reused between calls until the workspace changes.
@@ -134,6 +179,62 @@ impl Loaded {
         }
     }
 
+    /// Exporting every customer `sim` shows, at once.
+    fn bulk_export(
+        &self,
+        subject: &Subject,
+        table: &CustomerTable,
+        sim: &Simulation,
+    ) -> BulkExportView {
+        let recs: Vec<_> = sim
+            .rows
+            .iter()
+            .filter_map(|r| table.rec(r.row as usize))
+            .collect();
+        let object = ObjectId::new(CUSTOMER_OBJECT)
+            .ok()
+            .and_then(|o| self.policy.object_ix.get(&o).copied())
+            .unwrap_or(u16::MAX);
+        let o = self.policy.bulk_export(subject, object, &recs);
+        let mut guardrails: Vec<GuardrailName> = Vec::new();
+        let named = o.guardrails.iter().map(|g| usize::from(*g)).chain(
+            o.excluded_fields
+                .iter()
+                .filter_map(|f| self.policy.fields.get(*f as usize))
+                .flat_map(|f| f.export_excludes.iter().map(|g| usize::from(*g))),
+        );
+        for gi in named {
+            let Some(g) = self
+                .policy
+                .guardrails
+                .get(gi)
+                .and_then(|g| self.snap.guardrails.get(&g.id))
+            else {
+                continue;
+            };
+            if !guardrails.iter().any(|x| x.id == g.id) {
+                guardrails.push(GuardrailName {
+                    id: g.id.clone(),
+                    name_zh: g.name_zh.clone(),
+                    name_en: g.name_en.clone(),
+                });
+            }
+        }
+        BulkExportView {
+            effect: o.effect,
+            alert: o.alert,
+            approvals: o.approvals,
+            records: o.records,
+            excluded_fields: o
+                .excluded_fields
+                .iter()
+                .filter_map(|f| self.policy.fields.get(*f as usize))
+                .map(|f| f.id.clone())
+                .collect(),
+            guardrails,
+        }
+    }
+
     fn field(&self, f: &FieldId) -> Result<u32, ApiError> {
         self.policy
             .field_ix
@@ -198,6 +299,7 @@ impl Workspace {
     ) -> Result<SimulationReport, ApiError> {
         let (l, subject, table, sim) = self.run_simulation(who, at, customers)?;
         let page = sim.page(&l.policy, &l.snap, &table, offset, limit);
+        let bulk_export = l.bulk_export(&subject, &table, &sim);
         Ok(SimulationReport {
             who: who.clone(),
             name: l.name(who),
@@ -208,6 +310,25 @@ impl Workspace {
                 .collect(),
             active: subject.active,
             page,
+            bulk_export,
+        })
+    }
+
+    /// The departments, employees and roles, for choosing whose view to simulate.
+    pub fn directory(&mut self) -> Result<Directory, ApiError> {
+        let l = self.loaded()?;
+        Ok(Directory {
+            departments: l.snap.departments.values().cloned().collect(),
+            employees: l.snap.employees.values().cloned().collect(),
+            roles: l.snap.roles.values().cloned().collect(),
+            fields: l
+                .snap
+                .fields
+                .values()
+                .filter(|f| f.object.as_str() == CUSTOMER_OBJECT)
+                .cloned()
+                .collect(),
+            tiers: l.snap.tiers.values().cloned().collect(),
         })
     }
 
@@ -220,11 +341,22 @@ impl Workspace {
         customer: Option<&CustomerId>,
         at: DateTime<Utc>,
     ) -> Result<Explanation, ApiError> {
-        let l = self.loaded()?;
         let who = Who::Employee {
             id: employee.clone(),
         };
-        let subject = l.subject(&who, at)?;
+        self.explain_as(&who, field, customer, at)
+    }
+
+    /// [`Workspace::explain`] for an employee or a set of roles.
+    pub fn explain_as(
+        &mut self,
+        who: &Who,
+        field: &FieldId,
+        customer: Option<&CustomerId>,
+        at: DateTime<Utc>,
+    ) -> Result<Explanation, ApiError> {
+        let l = self.loaded()?;
+        let subject = l.subject(who, at)?;
         let fi = l.field(field)?;
         let row = match customer {
             Some(c) => l

@@ -12,13 +12,20 @@ import type { Action } from './bindings/Action';
 import type { CellEdit } from './bindings/CellEdit';
 import type { EditReport } from './bindings/EditReport';
 import type { Effect } from './bindings/Effect';
+import type { Comparison } from './bindings/Comparison';
+import type { Directory } from './bindings/Directory';
+import type { Explanation } from './bindings/Explanation';
 import type { Field } from './bindings/Field';
+import type { Level } from './bindings/Level';
 import type { MatrixView } from './bindings/MatrixView';
 import type { PersonLoss } from './bindings/PersonLoss';
 import type { RecentWorkspace } from './bindings/RecentWorkspace';
 import type { Role } from './bindings/Role';
 import type { Scope } from './bindings/Scope';
+import type { SimulationReport } from './bindings/SimulationReport';
 import type { Summary } from './bindings/Summary';
+import type { Who } from './bindings/Who';
+import type { WhoCan } from './bindings/WhoCan';
 import type { CommandName, Commands } from './commands';
 import { toBackendError } from './errors';
 
@@ -48,6 +55,21 @@ export type { Sensitivity } from './bindings/Sensitivity';
 export type { Summary } from './bindings/Summary';
 export type { Tier } from './bindings/Tier';
 export type { WorkspaceMeta } from './bindings/WorkspaceMeta';
+export type { AccessEntry } from './bindings/AccessEntry';
+export type { BulkExportView } from './bindings/BulkExportView';
+export type { Comparison } from './bindings/Comparison';
+export type { Department } from './bindings/Department';
+export type { Directory } from './bindings/Directory';
+export type { Employee } from './bindings/Employee';
+export type { Explanation } from './bindings/Explanation';
+export type { FieldDiff } from './bindings/FieldDiff';
+export type { SimulationReport } from './bindings/SimulationReport';
+export type { Suggestion } from './bindings/Suggestion';
+export type { ViewAction } from './bindings/ViewAction';
+export type { ViewColumn } from './bindings/ViewColumn';
+export type { ViewRow } from './bindings/ViewRow';
+export type { Who } from './bindings/Who';
+export type { WhoCan } from './bindings/WhoCan';
 
 async function call<C extends CommandName>(command: C, args: Commands[C]['args']): Promise<Commands[C]['result']> {
   try {
@@ -120,6 +142,36 @@ export function openWorkspace(path: string): Promise<Summary> {
 /** Creates a workspace file (empty, or the demo company) and opens it. */
 export function createWorkspace(path: string, name: string, demo: boolean): Promise<Summary> {
   return call('create_workspace', { path, name, demo });
+}
+
+/** The departments, employees, roles, customer fields and tiers, for the simulator's pickers. */
+export function simDirectory(): Promise<Directory> {
+  return call('sim_directory', {});
+}
+
+/** The customer table as `who` sees it at `at` (ISO time): visible rows `offset..offset+limit`. */
+export function simView(who: Who, at: string, offset: number, limit: number): Promise<SimulationReport> {
+  return call('sim_view', { who, at, offset, limit });
+}
+
+/** Why `who` sees `field` of `customer` as they do, and what would grant more. */
+export function simExplain(who: Who, field: string, customer: string | null, at: string): Promise<Explanation> {
+  return call('sim_explain', { who, field, customer, at });
+}
+
+/** Who can see `field` at `minLevel` or more (on `tier`, or any tier). */
+export function simWhoCan(field: string, minLevel: Level, tier: string | null, at: string): Promise<WhoCan> {
+  return call('sim_who_can', { field, minLevel, tier, at });
+}
+
+/** Two views compared. */
+export function simCompare(a: Who, b: Who, at: string): Promise<Comparison> {
+  return call('sim_compare', { a, b, at });
+}
+
+/** `who`'s view at an earlier revision (A) against now (B). */
+export function simCompareRevision(who: Who, revision: number, at: string): Promise<Comparison> {
+  return call('sim_compare_revision', { who, revision, at });
 }
 
 /** Whether the UI talks to the desktop shell or to the canned mock (`vite build --mode mock`). */

@@ -13,6 +13,12 @@
  * - `?mockScale=<roles>x<fields>`: a generated workspace of that size (e.g. `500x5000`)
  * - `?mockFailEdits=1`: every edit fails (`io`), to see how the editor recovers
  *
+ * The simulator's commands (`sim_*`) answer from `fixtures/simulator.json`, which the real engine
+ * wrote for the demo workspace at a fixed time (`cargo test`, src-tauri/src/fixtures.rs): a few
+ * people's views (all rows of a sales rep's, the first page of wider ones), the explanations of their first rows' cells, comparisons and who-can queries.
+ * The mock does not decide anything itself; a question without a fixture fails with `notFound`
+ * (saying so), and the `at` argument is ignored (the answers are at the fixtures' time).
+ *
  * `window.__permgridMock` exposes the commands received (`calls`), for the flows to check that
  * one user action is one backend call.
  */
@@ -40,12 +46,15 @@ import type { PersonLoss } from './bindings/PersonLoss';
 import type { RecentWorkspace } from './bindings/RecentWorkspace';
 import type { Role } from './bindings/Role';
 import type { Scope } from './bindings/Scope';
+import type { SimFixtures } from './bindings/SimFixtures';
 import type { Sensitivity } from './bindings/Sensitivity';
 import type { Summary } from './bindings/Summary';
 import type { Tier } from './bindings/Tier';
+import type { Who } from './bindings/Who';
 import type { CommandName, Commands } from './commands';
 import { isErrorCode } from './errors';
 import { markMockInstalled } from './index';
+import simulatorJson from './fixtures/simulator.json?raw';
 
 /** Present only in the mock bundle; the build check looks for it to prove the production one is clean. */
 export const MOCK_MARKER = 'permgrid-mock-backend';
@@ -421,6 +430,20 @@ class MockWorkspace {
   }
 }
 
+/** The engine's answers for the simulator (see the file comment). */
+const SIM = JSON.parse(simulatorJson) as SimFixtures;
+
+/** A `Who` as the fixtures key it: `employee:E018`, `roles:sales_rep+finance`. */
+function fixtureKey(who: Who): string {
+  return who.kind === 'employee' ? `employee:${who.id}` : `roles:${who.roles.join('+')}`;
+}
+
+function fixture<T>(table: Partial<Record<string, T>>, key: string, what: string): T {
+  const found = table[key];
+  if (found === undefined) fail(mockError('notFound', `the mock backend has no fixture for ${what} \`${key}\` (fixtures: src-tauri/src/fixtures.rs)`));
+  return found;
+}
+
 export interface MockHandle {
   /** Every command received, oldest first, with its arguments. */
   calls: { cmd: string; args: unknown }[];
@@ -506,6 +529,20 @@ export function installMockBackend(params: URLSearchParams): void {
       const meta = { ...DEMO_META, id: path, name, createdAt: new Date().toISOString() };
       return switchTo(demo ? MockWorkspace.demo(path, meta) : new MockWorkspace(path, meta));
     },
+    sim_directory: () => SIM.directory,
+    sim_view: ({ who, offset, limit }) => {
+      const report = fixture(SIM.views, fixtureKey(who), 'the view of');
+      const { page } = report;
+      const kept = page.rows.length;
+      if (offset + Math.min(limit, page.visible - offset) > kept) {
+        fail(mockError('notFound', `the fixtures keep the first ${kept} of ${page.visible} rows of this view; rows from ${offset} are not in them`));
+      }
+      return { ...report, page: { ...page, offset, rows: page.rows.slice(offset, offset + limit) } };
+    },
+    sim_explain: ({ who, field, customer }) => fixture(SIM.explanations, `${fixtureKey(who)}|${field}|${customer ?? ''}`, 'the explanation'),
+    sim_who_can: ({ field, minLevel, tier }) => fixture(SIM.whoCan, `${field}|${minLevel}|${tier ?? ''}`, 'who can see'),
+    sim_compare: ({ a, b }) => fixture(SIM.comparisons, `${fixtureKey(a)}|${fixtureKey(b)}`, 'the comparison'),
+    sim_compare_revision: ({ revision }) => fail(mockError('notFound', `the mock backend keeps no earlier revisions (asked for revision ${revision}); compare two people instead`)),
   };
 
   const isCommand = (cmd: string): cmd is CommandName => Object.hasOwn(handlers, cmd);
