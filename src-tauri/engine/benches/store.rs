@@ -1,6 +1,8 @@
 //! Workspace store benchmarks on a 2.5M-cell workspace (500 roles x 5,000 fields):
-//! persisting one cell edit (SQLite commit through the WAL; target < 5 ms p99) and opening the
-//! workspace for the editor (open + the compact matrix; target < 1 s).
+//! persisting one cell edit (SQLite commit through the WAL; target < 5 ms p99), opening the
+//! workspace for the editor (open + the compact matrix; target < 1 s), and saving a 10,000-cell
+//! paint from the editor (100 roles x 100 fields, one `edit_cells` call: one transaction, one
+//! revision, one audit entry), then its undo.
 //!
 //! The fixture is built once into `$CARGO_TARGET_DIR/bench-fixtures/` (about a minute) and reused.
 //! Run with `cargo bench -p permgrid-engine --bench store`.
@@ -17,8 +19,9 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::PathBuf;
 use std::time::Instant;
 
-use permgrid::api::Workspace;
+use permgrid::api::{CellEdit, Workspace};
 use permgrid::model::*;
+use permgrid::store::AuditFilter;
 use permgrid::store::{Store, WorkspaceMeta};
 
 fn actor() -> Actor {
@@ -160,6 +163,53 @@ fn bench_store(c: &mut Criterion) {
         |b| b.iter(|| edit(&mut ws)),
     );
     g.finish();
+
+    // The editor's paint: 100 roles x 100 fields set to one level, then the old values back
+    // (what undo sends), each as one call.
+    let paint_keys: Vec<(RoleId, FieldId)> = (0..100)
+        .flat_map(|f| {
+            (0..100).map(move |r| {
+                (
+                    format!("r{:03}", r * 5).parse().unwrap(),
+                    format!("{}.x{:04}", objects(f * 50), f * 50)
+                        .parse()
+                        .unwrap(),
+                )
+            })
+        })
+        .collect();
+    let paint = |level: Level| -> Vec<CellEdit> {
+        paint_keys
+            .iter()
+            .map(|(role, field)| CellEdit {
+                role: role.clone(),
+                field: field.clone(),
+                cell: Some(Cell::plain(level)),
+            })
+            .collect()
+    };
+    let audit_before = ws.audit_log(&AuditFilter::default()).unwrap().len();
+    let report = ws.edit_cells(&actor(), &paint(Level::Edit)).unwrap();
+    assert!(report.changed > 0 && report.revision.is_some());
+    assert_eq!(
+        ws.audit_log(&AuditFilter::default()).unwrap().len(),
+        audit_before + 1,
+        "one audit entry for the whole paint"
+    );
+    let mut g = c.benchmark_group("save a 10,000-cell paint (2.5M-cell workspace)");
+    g.sample_size(10);
+    let mut n = 0usize;
+    g.bench_function("edit_cells: 100 roles x 100 fields, one transaction", |b| {
+        b.iter(|| {
+            n += 1;
+            ws.edit_cells(&actor(), &paint(Level::ALL[n % 4])).unwrap()
+        })
+    });
+    g.finish();
+}
+
+fn objects(i: usize) -> &'static str {
+    ["customer", "contact", "deal", "contract"][i % 4]
 }
 
 criterion_group!(benches, bench_store);
