@@ -20,6 +20,12 @@ fn main() {
             "recent_workspaces",
             "open_workspace",
             "create_workspace",
+            "org_catalog",
+            "put_org_entity",
+            "delete_org_entity",
+            "preview_csv",
+            "import_csv",
+            "export_csv",
         ]));
     if let Err(e) = tauri_build::try_build(attributes) {
         eprintln!("tauri-build failed: {e:#}");

@@ -234,4 +234,49 @@ describe('permgrid-app', () => {
     await new Promise((r) => setTimeout(r, 500));
     screenshotDisplay('window-error');
   });
+  it('imports employees.csv in the org screen: a bad row is named and the workspace is unchanged; a good file is written as one revision', async () => {
+    const workspace = path.join(scratch, 'import', 'workspace.permgrid');
+    driver = await startTauriDriver({ ...process.env, PERMGRID_WORKSPACE: workspace, PERMGRID_ACTOR: 'desktop-import' }, 'tauri-driver-import');
+    browser = await openApp(driver);
+    await browser.$('[data-testid="language-en"]').waitForClickable({ timeout: 30_000 });
+    await browser.$('[data-testid="language-en"]').click();
+    await browser.$('[data-testid="nav-org"]').click();
+    await browser.$('[data-testid="org-screen"]').waitForDisplayed({ timeout: 30_000 });
+
+    const employees = permgrid(workspace, 'export', 'employees');
+    const revisions = permgrid(workspace, 'revisions', '--format', 'json');
+    const good = `${employees.replace('首席执行官', '董事长')}E901,王芳,销售代表,sales_east_sh,E003,sales_rep,active\n`;
+    const bad = `${good}E902,李雷,销售代表,sales_east_sh,E999,sales_rep,active\n`;
+    const badFile = path.join(scratch, 'import', 'employees-bad.csv');
+    const goodFile = path.join(scratch, 'import', 'employees.csv');
+    writeFileSync(badFile, bad);
+    writeFileSync(goodFile, good);
+    const badLine = bad.trim().split('\n').length;
+
+    await browser.$('[data-testid="csv-kind"]').selectByAttribute('value', 'employees');
+    await browser.$('[data-testid="csv-import"]').click();
+    await browser.$('[data-testid="csv-file"]').setValue(badFile);
+    await browser.$('[data-testid="csv-error"]').waitForDisplayed({ timeout: 30_000 });
+    expect(await textOf(browser, 'csv-error-message')).toBe(`employees-bad.csv line ${badLine} column 5 (\`manager\`): unknown employee \`E999\``);
+    expect(await browser.$('[data-testid="csv-confirm"]').isEnabled(), 'a file with an error cannot be imported').toBe(false);
+    await new Promise((r) => setTimeout(r, 500));
+    screenshotDisplay('window-import-error');
+    expect(permgrid(workspace, 'export', 'employees'), 'the preview wrote nothing').toBe(employees);
+    expect(permgrid(workspace, 'revisions', '--format', 'json'), 'and made no revision').toBe(revisions);
+    await browser.$('[data-testid="csv-close"]').click();
+
+    await browser.$('[data-testid="csv-import"]').click();
+    await browser.$('[data-testid="csv-file"]').setValue(goodFile);
+    await browser.waitUntil(async () => (await textOf(browser!, 'csv-counts')).includes('1 to add, 1 to change'), { timeout: 30_000, timeoutMsg: 'no preview of the good file' });
+    await browser.$('[data-testid="csv-confirm"]').click();
+    expect(await textOf(browser, 'csv-done')).toMatch(/^Imported: 2 changed \(revision \d+\)$/);
+    expect(permgrid(workspace, 'export', 'employees')).toBe(good);
+    const log = JSON.parse(permgrid(workspace, 'audit', 'log', '--action', 'import.employees', '--format', 'json')) as { actor: string; target: string }[];
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({ actor: 'desktop-import', target: 'employees.csv' });
+    await browser.$('[data-testid="csv-close"]').click();
+    await browser.$('[data-testid="employee-E901"]').waitForDisplayed({ timeout: 30_000 });
+    await new Promise((r) => setTimeout(r, 500));
+    screenshotDisplay('window-org');
+  });
 });

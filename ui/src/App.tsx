@@ -1,6 +1,8 @@
 import { useSyncExternalStore } from 'react';
 
 import { MatrixEditor } from './matrix/MatrixEditor';
+import { CatalogScreen } from './org/CatalogScreen';
+import { OrgScreen } from './org/OrgScreen';
 import { AppShell, SECTIONS, type Section } from './shared/AppShell';
 import { WorkspaceProvider, useWorkspace } from './workspace/WorkspaceContext';
 import { WorkspaceHome } from './workspace/WorkspaceHome';
@@ -21,7 +23,10 @@ function currentSection(): Section {
 function Screens({ section }: { section: Section }) {
   const { state } = useWorkspace();
   // The overview also shows the loading state and why a workspace could not be opened.
-  return section === 'overview' || state.status !== 'ready' ? <WorkspaceHome /> : <MatrixEditor />;
+  if (section === 'overview' || state.status !== 'ready') return <WorkspaceHome />;
+  if (section === 'org') return <OrgScreen />;
+  if (section === 'catalog') return <CatalogScreen />;
+  return <MatrixEditor />;
 }
 
 export function App() {

@@ -5,9 +5,9 @@ import { LanguageSwitch } from './LanguageSwitch';
 import { Logo } from './Logo';
 import { ThemeToggle } from './ThemeToggle';
 
-export type Section = 'matrix' | 'overview';
+export type Section = 'matrix' | 'overview' | 'org' | 'catalog';
 
-export const SECTIONS: readonly Section[] = ['matrix', 'overview'];
+export const SECTIONS: readonly Section[] = ['matrix', 'overview', 'org', 'catalog'];
 
 /**
  * The frame every screen sits in: header (brand, sections, workspace, language, theme), the

@@ -6,7 +6,7 @@
  *
  * Every function rejects with a `BackendError` ({ code, message }).
  */
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 
 import type { Action } from './bindings/Action';
 import type { CellEdit } from './bindings/CellEdit';
@@ -19,6 +19,12 @@ import type { RecentWorkspace } from './bindings/RecentWorkspace';
 import type { Role } from './bindings/Role';
 import type { Scope } from './bindings/Scope';
 import type { Summary } from './bindings/Summary';
+import type { CsvKind } from './bindings/CsvKind';
+import type { ImportPreview } from './bindings/ImportPreview';
+import type { ImportProgress } from './bindings/ImportProgress';
+import type { OrgCatalog } from './bindings/OrgCatalog';
+import type { OrgEntity } from './bindings/OrgEntity';
+import type { OrgKind } from './bindings/OrgKind';
 import type { CommandName, Commands } from './commands';
 import { toBackendError } from './errors';
 
@@ -48,6 +54,17 @@ export type { Sensitivity } from './bindings/Sensitivity';
 export type { Summary } from './bindings/Summary';
 export type { Tier } from './bindings/Tier';
 export type { WorkspaceMeta } from './bindings/WorkspaceMeta';
+export type { CsvKind } from './bindings/CsvKind';
+export type { Department } from './bindings/Department';
+export type { Employee } from './bindings/Employee';
+export type { ImportIssue } from './bindings/ImportIssue';
+export type { ImportPreview } from './bindings/ImportPreview';
+export type { ImportProgress } from './bindings/ImportProgress';
+export type { ImportStage } from './bindings/ImportStage';
+export type { OrgCatalog } from './bindings/OrgCatalog';
+export type { OrgEntity } from './bindings/OrgEntity';
+export type { OrgKind } from './bindings/OrgKind';
+export type { Status } from './bindings/Status';
 
 async function call<C extends CommandName>(command: C, args: Commands[C]['args']): Promise<Commands[C]['result']> {
   try {
@@ -120,6 +137,36 @@ export function openWorkspace(path: string): Promise<Summary> {
 /** Creates a workspace file (empty, or the demo company) and opens it. */
 export function createWorkspace(path: string, name: string, demo: boolean): Promise<Summary> {
   return call('create_workspace', { path, name, demo });
+}
+
+/** The departments, employees, roles, objects, fields and tiers. */
+export function orgCatalog(): Promise<OrgCatalog> {
+  return call('org_catalog', {});
+}
+
+/** Adds (`create`: refused when the id exists) or updates an entity of the org or the catalog. */
+export function putOrgEntity(entity: OrgEntity, create: boolean): Promise<EditReport> {
+  return call('put_org_entity', { entity, create });
+}
+
+/** Deletes an entity of the org or the catalog; refused (with the reason) while others depend on it. */
+export function deleteOrgEntity(kind: OrgKind, id: string): Promise<EditReport> {
+  return call('delete_org_entity', { kind, id });
+}
+
+/** What importing `text` as `kind` would do, without writing; `onProgress` hears how far it got. */
+export function previewCsv(kind: CsvKind, file: string, text: string, onProgress: (p: ImportProgress) => void): Promise<ImportPreview> {
+  return call('preview_csv', { kind, file, text, onProgress: new Channel<ImportProgress>(onProgress) });
+}
+
+/** Imports `text` as `kind` atomically (nothing changes on error); `onProgress` hears how far it got. */
+export function importCsv(kind: CsvKind, file: string, text: string, onProgress: (p: ImportProgress) => void): Promise<EditReport> {
+  return call('import_csv', { kind, file, text, onProgress: new Channel<ImportProgress>(onProgress) });
+}
+
+/** The CSV text of one kind (the export is audited). */
+export function exportCsv(kind: CsvKind): Promise<string> {
+  return call('export_csv', { kind });
 }
 
 /** Whether the UI talks to the desktop shell or to the canned mock (`vite build --mode mock`). */

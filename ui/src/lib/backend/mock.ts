@@ -46,6 +46,7 @@ import type { Tier } from './bindings/Tier';
 import type { CommandName, Commands } from './commands';
 import { isErrorCode } from './errors';
 import { markMockInstalled } from './index';
+import { MockOrg } from './mockOrg';
 
 /** Present only in the mock bundle; the build check looks for it to prove the production one is clean. */
 export const MOCK_MARKER = 'permgrid-mock-backend';
@@ -111,6 +112,8 @@ class MockWorkspace {
   policies = new Map<string, ObjectPolicy>();
   holders = new Map<string, { id: string; name: string; roles: string[] }[]>();
   counts: Pick<Summary, 'departments' | 'employees' | 'guardrails' | 'grants' | 'customers'>;
+  /** Departments and employees, for the org and catalog screens (./mockOrg). */
+  org = new MockOrg();
 
   constructor(path: string, meta: Summary['meta']) {
     this.path = path;
@@ -127,6 +130,7 @@ class MockWorkspace {
     const ws = new MockWorkspace(path, meta);
     ws.revision = 3;
     ws.counts = { departments: 18, employees: 60, guardrails: 6, grants: 2, customers: 10000 };
+    ws.org = MockOrg.demo();
     ws.roles = csvRows(rolesCsv).map((r) => ({
       id: r.id ?? '',
       nameZh: r.name_zh ?? '',
@@ -506,6 +510,12 @@ export function installMockBackend(params: URLSearchParams): void {
       const meta = { ...DEMO_META, id: path, name, createdAt: new Date().toISOString() };
       return switchTo(demo ? MockWorkspace.demo(path, meta) : new MockWorkspace(path, meta));
     },
+    org_catalog: () => ws.org.view(ws),
+    put_org_entity: ({ entity, create }) => ws.org.put(ws, entity, create),
+    delete_org_entity: ({ kind, id }) => ws.org.remove(ws, kind, id),
+    preview_csv: (args) => ws.org.preview(ws, args),
+    import_csv: (args) => ws.org.import(ws, args),
+    export_csv: ({ kind }) => ws.org.export(ws, kind),
   };
 
   const isCommand = (cmd: string): cmd is CommandName => Object.hasOwn(handlers, cmd);
