@@ -44,7 +44,7 @@ fn adding_editing_and_deleting_an_employee_is_one_revision_and_one_audit_entry_e
 
     let mut edited = e.clone();
     edited.status = Status::Suspended;
-    edited.roles.push("cs_agent".parse().unwrap());
+    edited.roles.push("customer_service".parse().unwrap());
     ws.put_org_entity(&actor(), OrgEntity::Employee(edited.clone()), false)
         .unwrap();
     assert_eq!(marks(&ws), (revs + 2, audit + 2));

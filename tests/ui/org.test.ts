@@ -47,7 +47,8 @@ async function open(section: 'org' | 'catalog', { lang = 'en', theme = 'light' }
 
 /** The commands the mock received, with their arguments (channels left out). */
 function calls(page: Page, cmd: string): Promise<unknown[]> {
-  return page.evaluate((c) => (window.__permgridMock?.calls ?? []).filter((x) => x.cmd === c).map((x) => {
+  type Call = { cmd: string; args: unknown };
+  return page.evaluate((c) => (window as unknown as { __permgridMock: { calls: Call[] } }).__permgridMock.calls.filter((x) => x.cmd === c).map((x) => {
     const args = { ...(x.args as Record<string, unknown>) };
     delete args.onProgress;
     delete args.text;

@@ -360,7 +360,7 @@ export function FieldDialog({ org, value, onClose, onSaved }: Props<OrgCatalog['
     save({ kind: 'field', value: { id, object, labelZh: labelZh.trim(), labelEn: labelEn.trim(), type, sensitivity, mask: mask ?? defaultMask(type), category } });
   };
   return (
-    <EntityForm title={create ? t('orgcat.addField') : t('orgcat.editField', { id: value?.id ?? '' })} testId="field-dialog" onClose={onClose} onSubmit={submit} problem={problem} busy={busy}>
+    <EntityForm title={create ? t('orgcat.addField') : t('orgcat.editField', { id: value.id })} testId="field-dialog" onClose={onClose} onSubmit={submit} problem={problem} busy={busy}>
       <div className="form-row">
         <label>
           {t('orgcat.col.object')}

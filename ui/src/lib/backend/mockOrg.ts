@@ -53,9 +53,9 @@ function splitLine(line: string): string[] {
   let cell = '';
   let quoted = false;
   for (let i = 0; i < line.length; i++) {
-    const c = line[i];
+    const c = line.charAt(i);
     if (quoted) {
-      if (c === '"' && line[i + 1] === '"') { cell += '"'; i++; }
+      if (c === '"' && line.charAt(i + 1) === '"') { cell += '"'; i++; }
       else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
@@ -129,7 +129,7 @@ export class MockOrg {
       }
       const bad = x.roles.find((r) => !known(host.roles, r));
       if (bad !== undefined) fail('preconditionFailed', `roles: unknown role \`${bad}\``);
-      if (!STATUSES.includes(x.status)) fail('invalidInput', `unknown status \`${String(x.status)}\``);
+      if (!STATUSES.includes(x.status)) fail('invalidInput', `unknown status \`${x.status}\``);
     }
     if (e.kind === 'role') {
       const r = e.value;
