@@ -297,7 +297,8 @@ fn the_import_preview_counts_changes_names_the_bad_line_and_writes_nothing() {
     assert_eq!((p.rows, p.added, p.changed, p.unchanged), (61, 1, 1, 59));
     assert_eq!(p.headers[0], "id");
     assert_eq!(p.sample.len(), 5);
-    assert_eq!(p.sample[0][2], "董事长");
+    assert_eq!(p.sample[0].line, 2);
+    assert_eq!(p.sample[0].cells[2], "董事长");
     assert!(stages.contains(&ImportStage::Read) && stages.contains(&ImportStage::Check));
 
     let bad = format!("{good}E901,王芳,销售代表,sales_east_sh,E999,sales_rep,active\n");

@@ -164,6 +164,8 @@ describe('organisation', () => {
     expect(await dialog.getByTestId('csv-error-where').innerText()).toBe('Line 4, column 5 (manager)');
     expect(await dialog.getByTestId('csv-error-message').innerText()).toBe('employees.csv line 4 column 5 (`manager`): unknown employee `E999`');
     expect(await dialog.getByTestId('csv-confirm').isDisabled(), 'a file with an error cannot be imported').toBe(true);
+    expect(await dialog.getByTestId('csv-sample-4').getAttribute('class'), 'the bad row is marked in the preview').toBe('orgcat-bad-row');
+    expect(await dialog.getByTestId('csv-counts').innerText(), 'no counts for a file that cannot be imported').toBe('3 rows');
     await screenshot(page, 'org-import-error-en');
     expect(await calls(page, 'import_csv'), 'nothing was imported').toEqual([]);
     await dialog.getByTestId('csv-close').click();

@@ -424,6 +424,7 @@ export const en = {
       errorAt: 'Line {{line}}',
       errorAtColumn: 'Line {{line}}, column {{column}} ({{name}})',
       errorFile: 'The whole file',
+      line: 'Line',
       sample: 'First rows of the file',
       confirm: 'Import',
       importing: 'Importing…',

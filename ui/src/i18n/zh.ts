@@ -426,6 +426,7 @@ export const zh: Messages = {
       errorAt: '第 {{line}} 行',
       errorAtColumn: '第 {{line}} 行，第 {{column}} 列（{{name}}）',
       errorFile: '整个文件',
+      line: '行号',
       sample: '文件的前几行',
       confirm: '导入',
       importing: '正在导入…',

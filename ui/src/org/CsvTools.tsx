@@ -33,7 +33,8 @@ function PreviewTable({ preview }: { preview: ImportPreview }) {
         {t('orgcat.csv.previewTitle')}
       </h3>
       <p data-testid="csv-counts">
-        {t('orgcat.csv.rows', { count: preview.rows })} · {t('orgcat.csv.counts', preview)}
+        {t('orgcat.csv.rows', { count: preview.rows })}
+        {err === null && ` · ${t('orgcat.csv.counts', preview)}`}
       </p>
       {err !== null && (
         <div className="notice notice-error orgcat-csv-error" role="alert" data-testid="csv-error" data-line={err.line}>
@@ -60,7 +61,7 @@ function PreviewTable({ preview }: { preview: ImportPreview }) {
             <caption className="visually-hidden">{t('orgcat.csv.sample')}</caption>
             <thead>
               <tr>
-                <th scope="col">#</th>
+                <th scope="col">{t('orgcat.csv.line')}</th>
                 {preview.headers.map((h, i) => (
                   <th key={i} scope="col" className={err?.column === i + 1 ? 'orgcat-bad' : undefined}>
                     {h}
@@ -69,11 +70,15 @@ function PreviewTable({ preview }: { preview: ImportPreview }) {
               </tr>
             </thead>
             <tbody>
-              {preview.sample.map((row, r) => (
-                <tr key={r}>
-                  <td className="mono">{r + 2}</td>
-                  {row.map((c, i) => (
-                    <td key={i}>{c}</td>
+              {preview.sample.map((row) => (
+                <tr key={row.line} className={err?.line === row.line ? 'orgcat-bad-row' : undefined} data-testid={`csv-sample-${row.line}`}>
+                  <th scope="row" className="mono">
+                    {row.line}
+                  </th>
+                  {row.cells.map((c, i) => (
+                    <td key={i} className={err?.line === row.line && err.column === i + 1 ? 'orgcat-bad' : undefined}>
+                      {c}
+                    </td>
                   ))}
                 </tr>
               ))}

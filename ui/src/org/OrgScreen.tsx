@@ -5,7 +5,7 @@ import type { Department, EditReport, Employee, OrgCatalog } from '../lib/backen
 import { ErrorNotice } from '../shared/ErrorNotice';
 import { CsvTools } from './CsvTools';
 import { DeleteDialog, DepartmentDialog, EmployeeDialog } from './dialogs';
-import { MAX_ROWS, deptTree, filterEmployees, flatten } from './model';
+import { MAX_ROWS, deptTree, filterEmployees, flatten, headcounts } from './model';
 import { useOutcome } from './outcome';
 import { useOrgCatalog } from './useOrgCatalog';
 
@@ -22,15 +22,12 @@ function Org({ org, reload }: { org: OrgCatalog; reload: () => void }) {
   const [query, setQuery] = useState('');
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const outcome = useOutcome();
-  const tree = useMemo(() => flatten(deptTree(org.departments)), [org.departments]);
+  const forest = useMemo(() => deptTree(org.departments), [org.departments]);
+  const tree = useMemo(() => flatten(forest), [forest]);
   const deptName = useMemo(() => new Map(org.departments.map((d) => [d.id, zh ? d.nameZh : d.nameEn])), [org.departments, zh]);
   const roleName = useMemo(() => new Map(org.roles.map((r) => [r.id, zh ? r.nameZh : r.nameEn])), [org.roles, zh]);
   const empName = useMemo(() => new Map(org.employees.map((e) => [e.id, e.name])), [org.employees]);
-  const perDept = useMemo(() => {
-    const m = new Map<string, number>();
-    for (const e of org.employees) m.set(e.department, (m.get(e.department) ?? 0) + 1);
-    return m;
-  }, [org.employees]);
+  const perDept = useMemo(() => headcounts(forest, org.employees), [forest, org.employees]);
   const shown = useMemo(() => filterEmployees(org.employees, org.departments, selected, query), [org, selected, query]);
   const selectedDept = org.departments.find((d) => d.id === selected) ?? null;
   const close = () => { setDialog(null); };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { Department, Employee } from '../lib/backend';
-import { FIELD_ID_PATTERN, ID_PATTERN, deptTree, filterEmployees, flatten, subtree } from './model';
+import { FIELD_ID_PATTERN, ID_PATTERN, deptTree, filterEmployees, flatten, headcounts, subtree } from './model';
 
 const dept = (id: string, parent: string | null): Department => ({ id, nameZh: id, nameEn: id, parent });
 const emp = (id: string, department: string, name = id): Employee => ({ id, name, title: 'rep', department, manager: null, roles: [], status: 'active' });
@@ -17,6 +17,11 @@ describe('department tree', () => {
   it('survives a cycle without looping', () => {
     const flat = flatten(deptTree([dept('a', 'b'), dept('b', 'a'), dept('c', null)])).map((n) => n.dept.id);
     expect(flat).toEqual(['c']);
+  });
+
+  it('counts everyone in a department and below it', () => {
+    const counts = headcounts(deptTree(DEPTS), [emp('E1', 'sh'), emp('E2', 'east'), emp('E3', 'finance'), emp('E4', 'hq')]);
+    expect(Object.fromEntries(counts)).toEqual({ hq: 4, sales: 2, east: 2, sh: 1, finance: 1, orphan: 0 });
   });
 
   it('a subtree holds the department and everything below it', () => {

@@ -31,6 +31,20 @@ export function flatten(nodes: readonly DeptNode[]): DeptNode[] {
   return nodes.flatMap((n) => [n, ...flatten(n.children)]);
 }
 
+/** Employees per department, counting everyone in the departments below it too. */
+export function headcounts(nodes: readonly DeptNode[], employees: readonly Employee[]): Map<string, number> {
+  const direct = new Map<string, number>();
+  for (const e of employees) direct.set(e.department, (direct.get(e.department) ?? 0) + 1);
+  const out = new Map<string, number>();
+  const walk = (n: DeptNode): number => {
+    const total = n.children.reduce((sum, c) => sum + walk(c), direct.get(n.dept.id) ?? 0);
+    out.set(n.dept.id, total);
+    return total;
+  };
+  nodes.forEach(walk);
+  return out;
+}
+
 /** `id` and every department below it. */
 export function subtree(departments: readonly Department[], id: string): Set<string> {
   const out = new Set([id]);

@@ -24,7 +24,7 @@ use crate::store::{AuditFilter, AuditReport, DiffEntry, Store, WorkspaceMeta};
 pub use bundles::{cosign, opa_tarball, random, BuildOptions, Built};
 pub use editor::{CellEdit, FieldRow, GatedCell, MatrixView, PersonLoss, RoleColumn};
 pub use error::{ApiError, ErrorCode, ErrorDto};
-pub use org::{ImportIssue, ImportPreview, OrgCatalog, OrgEntity, OrgKind};
+pub use org::{ImportIssue, ImportPreview, OrgCatalog, OrgEntity, OrgKind, SampleRow};
 pub use views::{SimulationReport, Who};
 
 /// The version of this build, recorded in workspaces and bundles.

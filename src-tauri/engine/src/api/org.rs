@@ -104,6 +104,15 @@ impl From<&CsvError> for ImportIssue {
     }
 }
 
+/// A row of a file as written, with its line number (the header is line 1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SampleRow {
+    pub line: u32,
+    pub cells: Vec<String>,
+}
+
 /// What importing a file would do, computed without writing anything.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -118,9 +127,10 @@ pub struct ImportPreview {
     pub changed: u32,
     pub unchanged: u32,
     pub removed: u32,
-    /// The header and the first rows as written, to show beside the counts.
+    /// The header and the first rows as written (and the row at fault, if any), each with its
+    /// line number, to show beside the counts.
     pub headers: Vec<String>,
-    pub sample: Vec<Vec<String>>,
+    pub sample: Vec<SampleRow>,
     /// Why the file cannot be imported; `None` when it can.
     pub error: Option<ImportIssue>,
 }
@@ -303,17 +313,16 @@ impl Workspace {
         bytes: &[u8],
         progress: &mut dyn FnMut(ImportProgress),
     ) -> Result<ImportPreview, ApiError> {
-        let (headers, sample, rows) = csv::sample(bytes, SAMPLE_ROWS);
         let mut preview = ImportPreview {
             kind,
             file: file.to_owned(),
-            rows: count(rows),
+            rows: 0,
             added: 0,
             changed: 0,
             unchanged: 0,
             removed: 0,
-            headers,
-            sample,
+            headers: Vec::new(),
+            sample: Vec::new(),
             error: None,
         };
         let snap = self.snapshot()?;
@@ -343,6 +352,17 @@ impl Workspace {
                 }
             }
         }
+        let bad_line = preview.error.as_ref().map(|e| u64::from(e.line));
+        let (headers, sample, rows) = csv::sample(bytes, SAMPLE_ROWS, bad_line);
+        preview.headers = headers;
+        preview.rows = count(rows);
+        preview.sample = sample
+            .into_iter()
+            .map(|(line, cells)| SampleRow {
+                line: u32::try_from(line).unwrap_or(u32::MAX),
+                cells,
+            })
+            .collect();
         Ok(preview)
     }
 

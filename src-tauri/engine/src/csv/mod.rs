@@ -515,21 +515,27 @@ fn check(
     Ok(located.into_iter().map(|l| l.change).collect())
 }
 
-/// The header and the first `n` data rows of a file as written, and how many data rows it
-/// has, read leniently (for a preview shown beside any error).
-pub fn sample(bytes: &[u8], n: usize) -> (Vec<String>, Vec<Vec<String>>, usize) {
+/// The header and the first `n` data rows of a file as written (with their line numbers),
+/// plus the row on line `also` if there is one, and how many data rows the file has; read
+/// leniently, for a preview shown beside any error.
+pub fn sample(
+    bytes: &[u8],
+    n: usize,
+    also: Option<u64>,
+) -> (Vec<String>, Vec<(u64, Vec<String>)>, usize) {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut r = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
         .from_reader(bytes);
+    let cells = |rec: &csv::ByteRecord| -> Vec<String> {
+        rec.iter()
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect()
+    };
     let headers = r
         .byte_headers()
-        .map(|h| {
-            h.iter()
-                .map(|c| String::from_utf8_lossy(c).trim().to_owned())
-                .collect()
-        })
+        .map(|h| cells(h).into_iter().map(|c| c.trim().to_owned()).collect())
         .unwrap_or_default();
     let mut rows = Vec::new();
     let mut count = 0;
@@ -539,12 +545,9 @@ pub fn sample(bytes: &[u8], n: usize) -> (Vec<String>, Vec<Vec<String>>, usize) 
             continue;
         }
         count += 1;
-        if rows.len() < n {
-            rows.push(
-                rec.iter()
-                    .map(|c| String::from_utf8_lossy(c).into_owned())
-                    .collect(),
-            );
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        if rows.len() < n || Some(line) == also {
+            rows.push((line, cells(&rec)));
         }
     }
     (headers, rows, count)

@@ -270,7 +270,7 @@ export class MockOrg {
       unchanged: 0,
       removed: 0,
       headers: splitLine(lines[0] ?? '').map((h) => h.trim()),
-      sample: lines.slice(1, 6).map(splitLine),
+      sample: [],
       error: null,
     };
     try {
@@ -286,6 +286,12 @@ export class MockOrg {
       if (!(e instanceof CsvProblem)) throw e;
       preview.error = e.issue;
     }
+    // Line numbers as the engine gives them (blank lines skipped): the first rows and the one at fault.
+    text.split(/\r?\n/).forEach((line, i) => {
+      const n = i + 1;
+      if (n === 1 || line.trim() === '') return;
+      if (preview.sample.length < 5 || n === preview.error?.line) preview.sample.push({ line: n, cells: splitLine(line) });
+    });
     return preview;
   }
 
