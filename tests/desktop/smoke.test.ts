@@ -234,7 +234,7 @@ describe('permgrid-app', () => {
     await new Promise((r) => setTimeout(r, 500));
     screenshotDisplay('window-error');
   });
-  it('imports employees.csv in the org screen: a bad row is named and the workspace is unchanged; a good file is written as one revision', async () => {
+  it('imports employees.csv in the org screen: a bad row is named and the workspace is unchanged; a good file is written as one revision; 10,000 customers show progress', async () => {
     const workspace = path.join(scratch, 'import', 'workspace.permgrid');
     driver = await startTauriDriver({ ...process.env, PERMGRID_WORKSPACE: workspace, PERMGRID_ACTOR: 'desktop-import' }, 'tauri-driver-import');
     browser = await openApp(driver);
@@ -278,5 +278,31 @@ describe('permgrid-app', () => {
     await browser.$('[data-testid="employee-E901"]').waitForDisplayed({ timeout: 30_000 });
     await new Promise((r) => setTimeout(r, 500));
     screenshotDisplay('window-org');
+    // The 10,000 demo customers, exported and imported back: the preview reports its progress
+    // from the engine (reading, then checking) while it works.
+    const customersFile = path.join(scratch, 'import', 'customers.csv');
+    permgrid(workspace, 'export', 'customers', '--output', customersFile);
+    await browser.$('[data-testid="nav-catalog"]').click();
+    await browser.$('[data-testid="catalog-screen"]').waitForDisplayed({ timeout: 30_000 });
+    await browser.$('[data-testid="csv-kind"]').selectByAttribute('value', 'customers');
+    await browser.$('[data-testid="csv-import"]').click();
+    await browser.execute(() => {
+      const seen: string[] = [];
+      (window as unknown as { __stages: string[] }).__stages = seen;
+      new MutationObserver(() => {
+        const stage = document.querySelector('[data-testid="csv-progress"]')?.getAttribute('data-stage');
+        if (stage != null && seen.at(-1) !== stage) seen.push(stage);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
+    const started = Date.now();
+    await browser.$('[data-testid="csv-file"]').setValue(customersFile);
+    await browser.waitUntil(async () => (await textOf(browser!, 'csv-counts')).startsWith('10000 rows'), { timeout: 60_000, timeoutMsg: 'no preview of customers.csv' });
+    const previewMs = Date.now() - started;
+    expect(await textOf(browser, 'csv-counts')).toBe('10000 rows · 0 to add, 0 to change, 10000 unchanged, 0 to remove');
+    const stages = await browser.execute(() => (window as unknown as { __stages: string[] }).__stages);
+    expect(stages, `progress shown while the preview ran (${previewMs} ms)`).toEqual(expect.arrayContaining(['read', 'check']));
+    await browser.$('[data-testid="csv-confirm"]').click();
+    expect(await textOf(browser, 'csv-done', 60_000)).toBe('Imported: 10000 changed');
+    writeFileSync(path.join(SHOTS, 'import-customers.json'), JSON.stringify({ previewMs, stages }, null, 2));
   });
 });
