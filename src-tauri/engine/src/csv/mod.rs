@@ -515,14 +515,13 @@ fn check(
     Ok(located.into_iter().map(|l| l.change).collect())
 }
 
+/// A file's header, some of its rows with their line numbers, and how many data rows it has.
+pub type Sample = (Vec<String>, Vec<(u64, Vec<String>)>, usize);
+
 /// The header and the first `n` data rows of a file as written (with their line numbers),
 /// plus the row on line `also` if there is one, and how many data rows the file has; read
 /// leniently, for a preview shown beside any error.
-pub fn sample(
-    bytes: &[u8],
-    n: usize,
-    also: Option<u64>,
-) -> (Vec<String>, Vec<(u64, Vec<String>)>, usize) {
+pub fn sample(bytes: &[u8], n: usize, also: Option<u64>) -> Sample {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut r = csv::ReaderBuilder::new()
         .has_headers(true)
