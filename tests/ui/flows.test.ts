@@ -157,6 +157,10 @@ describe('keyboard', () => {
     expect(focused?.text).toBe('Overview');
     expect(focused?.outlineStyle).toBe('solid');
     expect(focused?.outlineWidth).toBe('3px');
+    for (const section of ['Organisation', 'Catalog']) {
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(section);
+    }
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('workspace-menu');
     await page.keyboard.press('Tab');
