@@ -193,6 +193,9 @@ describe('organisation', () => {
     expect(await page.locator('h1').innerText()).toBe('组织');
     await page.getByTestId('dept-sales').click();
     await screenshot(page, 'org-zh');
+    await page.getByTestId('language-en').click();
+    expect(await page.locator('h1').innerText()).toBe('Organisation');
+    await screenshot(page, 'org-en');
   });
 });
 
@@ -230,9 +233,14 @@ describe('catalog', () => {
     await screenshot(page, 'catalog-fields-en-dark');
   });
 
-  it('looks right in English, light theme', async () => {
+  it('looks right in English and in Chinese', async () => {
     const page = await open('catalog');
     await page.getByTestId('catalog-tab-fields').click();
+    expect(await page.getByTestId('csv-kind').inputValue(), 'the file offered follows the tab').toBe('fields');
     await screenshot(page, 'catalog-en');
+    await page.getByTestId('language-zh').click();
+    expect(await page.getByTestId('catalog-tab-fields').innerText()).toContain('字段');
+    await page.getByTestId('catalog-tab-roles').click();
+    await screenshot(page, 'catalog-zh');
   });
 });

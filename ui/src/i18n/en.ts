@@ -363,6 +363,7 @@ export const en = {
     col: {
       id: 'Id',
       name: 'Name',
+      displayName: 'Name',
       nameZh: 'Name (Chinese)',
       nameEn: 'Name (English)',
       title: 'Title',

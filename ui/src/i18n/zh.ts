@@ -365,6 +365,7 @@ export const zh: Messages = {
     col: {
       id: '编号',
       name: '姓名',
+      displayName: '名称',
       nameZh: '中文名称',
       nameEn: '英文名称',
       title: '职位',

@@ -126,7 +126,8 @@ function Catalog({ org, reload }: { org: OrgCatalog; reload: () => void }) {
           <h1>{t('orgcat.catalogTitle')}</h1>
           <p className="orgcat-lead">{t('orgcat.catalogLead')}</p>
         </div>
-        <CsvTools kinds={['roles', 'objects', 'fields', 'tiers', 'customers']} onImported={reload} />
+        {/* The file offered first follows the tab. */}
+        <CsvTools key={tab} kinds={[tab, ...(['roles', 'objects', 'fields', 'tiers', 'customers'] as const).filter((k) => k !== tab)]} onImported={reload} />
       </header>
       {outcome.node}
       <div className="orgcat-tabs" role="tablist" aria-label={t('orgcat.tabsLabel')}>
@@ -181,7 +182,7 @@ function Catalog({ org, reload }: { org: OrgCatalog; reload: () => void }) {
             onDelete={(r) => { del('role', r.id, name(r)); }}
             columns={[
               { head: t('orgcat.col.id'), cell: (r) => r.id, mono: true },
-              { head: t('orgcat.col.name'), cell: (r) => name(r) },
+              { head: t('orgcat.col.displayName'), cell: (r) => name(r) },
               { head: t('orgcat.col.rank'), cell: (r) => r.rank },
               { head: t('orgcat.col.inherits'), cell: (r) => (r.inherits.length === 0 ? t('orgcat.none') : r.inherits.map((i) => roleName.get(i) ?? i).join('、')) },
               { head: t('orgcat.col.description'), cell: (r) => r.description },
