@@ -29,7 +29,7 @@ afterEach(() => {
 });
 
 /** A screen freshly loaded (the mock starts from the demo each time) in `lang` and `theme`. */
-async function open(section: 'org' | 'catalog', { lang = 'en', theme = 'light' } = {}): Promise<Page> {
+async function open(section: 'org' | 'catalog', { lang = 'en', theme = 'light', query = '' } = {}): Promise<Page> {
   const { page } = browser;
   await page.evaluate(
     ([l, th]) => {
@@ -40,7 +40,7 @@ async function open(section: 'org' | 'catalog', { lang = 'en', theme = 'light' }
     [lang, theme],
   );
   loads++;
-  await page.goto(`${server.url}?load=${loads}#${section}`);
+  await page.goto(`${server.url}?load=${loads}${query}#${section}`);
   await page.getByTestId(`${section}-screen`).waitFor();
   return page;
 }
@@ -185,6 +185,31 @@ describe('organisation', () => {
     expect(await employeeRows(page)).toBe(61);
     expect(await page.getByTestId('employee-E001').innerText()).toContain('董事长');
     expect(await calls(page, 'import_csv')).toEqual([{ kind: 'employees', file: 'employees.csv' }]);
+  });
+
+  it('stays usable with 5,000 employees: at most 500 rows drawn, search narrows the rest; focus is visible', async () => {
+    const started = Date.now();
+    const page = await open('org', { query: '&mockEmployees=4940' });
+    expect(await page.getByTestId('employee-count').innerText()).toBe('5000 of 5000 employees Showing the first 500: search to narrow the list.');
+    const loadMs = Date.now() - started;
+    expect(await employeeRows(page)).toBe(500);
+    const t0 = Date.now();
+    await page.getByTestId('employee-search').fill('G04321');
+    await page.getByTestId('employee-G04321').waitFor();
+    const searchMs = Date.now() - t0;
+    expect(await employeeRows(page)).toBe(1);
+    expect(loadMs, 'the screen opens quickly').toBeLessThan(5000);
+    expect(searchMs, 'a search answers quickly').toBeLessThan(1000);
+    // Keyboard: Tab moves along the department tree with a visible focus ring; Enter selects.
+    await page.getByTestId('dept-sales').focus();
+    await page.keyboard.press('Tab');
+    const ring = await page.evaluate(() => {
+      const el = document.activeElement;
+      return el instanceof HTMLElement ? { id: el.dataset.testid, outline: getComputedStyle(el).outlineStyle, width: getComputedStyle(el).outlineWidth } : null;
+    });
+    expect(ring).toEqual({ id: 'dept-sales_east', outline: 'solid', width: '3px' });
+    await page.keyboard.press('Enter');
+    expect(await page.getByTestId('dept-sales_east').getAttribute('aria-current')).toBe('true');
   });
 
   it('looks right in Chinese, light theme', async () => {

@@ -12,6 +12,7 @@
  * - `?mockDelay=<ms>`: every command answers after that many milliseconds
  * - `?mockScale=<roles>x<fields>`: a generated workspace of that size (e.g. `500x5000`)
  * - `?mockFailEdits=1`: every edit fails (`io`), to see how the editor recovers
+ * - `?mockEmployees=<n>`: n more (generated) employees, for the org screen at scale
  *
  * `window.__permgridMock` exposes the commands received (`calls`), for the flows to check that
  * one user action is one backend call.
@@ -448,6 +449,7 @@ export function installMockBackend(params: URLSearchParams): void {
   const delayMs = Math.max(0, Number(params.get('mockDelay') ?? 0) || 0);
   const scale = /^(\d+)x(\d+)$/.exec(params.get('mockScale') ?? '');
   let ws = scale ? MockWorkspace.generated(Number(scale[1]), Number(scale[2])) : MockWorkspace.demo();
+  ws.org.generate(ws, Math.max(0, Number(params.get('mockEmployees') ?? 0) || 0));
   let recent: RecentWorkspace[] = [
     { path: ws.path, name: ws.meta.name, openedAt: '2026-03-02T09:30:00Z', exists: true },
     { path: '/home/demo/archive/2025-q4.permgrid', name: '华信科技 2025 Q4', openedAt: '2026-01-05T08:00:00Z', exists: false },

@@ -98,6 +98,17 @@ export class MockOrg {
     return org;
   }
 
+  /** Adds `n` generated sales reps spread over the departments (`?mockEmployees=<n>`), for scale. */
+  generate(host: CatalogHost, n: number) {
+    const depts = this.departments.length > 0 ? this.departments : [{ id: 'hq', nameZh: '总部', nameEn: 'Head office', parent: null }];
+    if (this.departments.length === 0) this.departments = [...depts];
+    for (let i = 0; i < n; i++) {
+      const d = depts[i % depts.length]?.id ?? 'hq';
+      this.employees.push({ id: `G${String(i + 1).padStart(5, '0')}`, name: `员工 ${i + 1}`, title: `Rep ${i + 1}`, department: d, manager: null, roles: host.roles.slice(0, 1).map((r) => r.id), status: 'active' });
+    }
+    this.sync(host);
+  }
+
   view(host: CatalogHost): OrgCatalog {
     return { revision: host.revision, departments: this.departments, employees: this.employees, roles: host.roles, objects: host.objects, tiers: host.tiers, fields: host.fields };
   }
