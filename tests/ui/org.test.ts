@@ -253,6 +253,16 @@ describe('catalog', () => {
     await tier.getByTestId('entity-save').click();
     await page.getByTestId('tier-table-vip').waitFor();
 
+    // Deleting a role says who would lose what first (the engine's impact), then removes it.
+    await page.getByTestId('catalog-tab-roles').click();
+    await page.getByTestId('role-table-marketing').getByRole('button', { name: /^Delete/ }).click();
+    const impact = page.getByTestId('role-impact');
+    await impact.waitFor();
+    expect(await impact.innerText()).toMatch(/^\d+ employees? would lose access to fields: /);
+    await page.getByTestId('delete-confirm').click();
+    await page.getByTestId('role-table-marketing').waitFor({ state: 'detached' });
+    expect(await calls(page, 'delete_org_entity')).toEqual([{ kind: 'role', id: 'marketing' }]);
+
     await page.getByTestId('catalog-tab-fields').click();
     await page.getByTestId('field-filter-object').selectOption('customer');
     await screenshot(page, 'catalog-fields-en-dark');

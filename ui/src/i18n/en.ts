@@ -397,6 +397,9 @@ export const en = {
     confirmDeleteTitle: 'Delete {{what}}?',
     confirmDelete: 'Delete {{what}}? The change is recorded as a revision and can be restored.',
     confirmDeleteRole: 'Employees lose this role; its cells, row scopes and grants are removed with it.',
+    roleImpact_one: '{{count}} employee would lose access to fields: {{names}}',
+    roleImpact_other: '{{count}} employees would lose access to fields: {{names}}',
+    roleImpactNone: 'Nobody loses access to any field.',
     csv: {
       label: 'CSV',
       kind: 'File',

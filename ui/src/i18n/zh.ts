@@ -399,6 +399,9 @@ export const zh: Messages = {
     confirmDeleteTitle: '删除{{what}}？',
     confirmDelete: '确定删除{{what}}？此修改会记录为修订版本，可以恢复。',
     confirmDeleteRole: '员工将失去此角色；其单元格、数据范围和授权一并删除。',
+    roleImpact_one: '{{count}} 名员工将失去字段权限：{{names}}',
+    roleImpact_other: '{{count}} 名员工将失去字段权限：{{names}}',
+    roleImpactNone: '没有员工会失去任何字段权限。',
     csv: {
       label: 'CSV 导入导出',
       kind: '文件',

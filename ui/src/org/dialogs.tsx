@@ -1,4 +1,4 @@
-import { useState, type ReactNode, type SyntheticEvent } from 'react';
+import { useEffect, useState, type ReactNode, type SyntheticEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import {
@@ -10,10 +10,12 @@ import {
   type OrgCatalog,
   type OrgEntity,
   type OrgKind,
+  type PersonLoss,
   type Sensitivity,
   type Status,
   deleteOrgEntity,
   putOrgEntity,
+  roleDeletionImpact,
   toBackendError,
 } from '../lib/backend';
 import { FIELD_TYPES, MASK_RULES, defaultMask } from '../matrix/dialogs';
@@ -430,7 +432,17 @@ export function DeleteDialog({ kind, id, label, onClose, onDeleted }: { kind: Or
   const { t } = useTranslation();
   const [problem, setProblem] = useState<BackendError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [losses, setLosses] = useState<PersonLoss[] | null>(null);
   const what = `${label} (${id})`;
+  useEffect(() => {
+    if (kind !== 'role') return;
+    let current = true;
+    roleDeletionImpact(id).then(
+      (l) => { if (current) setLosses(l); },
+      () => { if (current) setLosses(null); },
+    );
+    return () => { current = false; };
+  }, [kind, id]);
   const confirm = () => {
     setBusy(true);
     setProblem(null);
@@ -444,6 +456,13 @@ export function DeleteDialog({ kind, id, label, onClose, onDeleted }: { kind: Or
       <div className="form">
         <p>{t('orgcat.confirmDelete', { what })}</p>
         {kind === 'role' && <p className="form-hint">{t('orgcat.confirmDeleteRole')}</p>}
+        {losses !== null && (
+          <p data-testid="role-impact">
+            {losses.length === 0
+              ? t('orgcat.roleImpactNone')
+              : t('orgcat.roleImpact', { count: losses.length, names: losses.slice(0, 6).map((l) => l.name).join('、') + (losses.length > 6 ? '…' : '') })}
+          </p>
+        )}
         <Problem error={problem} />
         <div className="form-actions">
           <button type="button" className="button button-quiet" onClick={onClose} data-close>
