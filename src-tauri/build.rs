@@ -26,6 +26,12 @@ fn main() {
             "sim_who_can",
             "sim_compare",
             "sim_compare_revision",
+            "org_catalog",
+            "put_org_entity",
+            "delete_org_entity",
+            "preview_csv",
+            "import_csv",
+            "export_csv",
         ]));
     if let Err(e) = tauri_build::try_build(attributes) {
         eprintln!("tauri-build failed: {e:#}");

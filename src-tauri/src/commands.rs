@@ -14,8 +14,12 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use permgrid::api::{CellEdit, EditReport, ErrorDto, MatrixView, PersonLoss, Summary, Workspace};
+use permgrid::api::{
+    CellEdit, EditReport, ErrorDto, ImportPreview, MatrixView, OrgCatalog, OrgEntity, OrgKind,
+    PersonLoss, Summary, Workspace,
+};
 use permgrid::api::{Directory, SimulationReport, Who};
+use permgrid::csv::{CsvKind, ImportProgress};
 use permgrid::decide::explain::Explanation;
 use permgrid::model::{Action, Effect, Field, FieldId, ObjectId, Role, RoleId, Scope, TierId};
 use permgrid::model::{CustomerId, Level};
@@ -168,6 +172,66 @@ commands! {
     /// `who`'s view at an earlier `revision` (A) against now (B).
     fn sim_compare_revision(state, who: Who, revision: u32, at: DateTime<Utc>) -> Comparison {
         state.with_mut(|ws| ws.compare_revision(&who, i64::from(revision), at))
+    }
+
+    /// The departments, employees, roles, objects, fields and tiers, for the org and catalog screens.
+    fn org_catalog(state) -> OrgCatalog {
+        state.with(Workspace::org_catalog)
+    }
+
+    /// Adds (`create`: refused when the id exists) or updates a department, employee, role,
+    /// object, tier or field, after checking what it refers to.
+    fn put_org_entity(state, entity: OrgEntity, create: bool) -> EditReport {
+        state.with_mut(|ws| ws.put_org_entity(&actor(), entity, create))
+    }
+
+    /// Deletes a department, employee, role, object, tier or field, refusing (and saying why)
+    /// while anything still depends on it.
+    fn delete_org_entity(state, kind: OrgKind, id: String) -> EditReport {
+        state.with_mut(|ws| ws.delete_org_entity(&actor(), kind, &id))
+    }
+
+    /// Parses and checks a CSV file against the workspace without writing anything, reporting
+    /// progress on `on_progress`.
+    fn preview_csv(state, kind: CsvKind, file: String, text: String, on_progress: ProgressChannel) -> ImportPreview {
+        state.with(|ws| ws.preview_csv(kind, &file, text.as_bytes(), &mut |p| on_progress.send(p)))
+    }
+
+    /// Imports a CSV file atomically (on any error nothing changes), reporting progress.
+    fn import_csv(state, kind: CsvKind, file: String, text: String, on_progress: ProgressChannel) -> EditReport {
+        state.with_mut(|ws| ws.import_csv_with_progress(&actor(), kind, &file, text.as_bytes(), &mut |p| on_progress.send(p)))
+    }
+
+    /// The CSV text of one kind (the export is recorded in the audit log).
+    fn export_csv(state, kind: CsvKind) -> String {
+        state.with_mut(|ws| {
+            let mut out = Vec::new();
+            ws.export_csv(&actor(), kind, &mut out)?;
+            Ok(String::from_utf8_lossy(&out).into_owned())
+        })
+    }
+}
+
+/// Where the shell reports an import's progress: a `Channel<ImportProgress>` the webview
+/// creates and passes as an argument (TypeScript sees it as what it serializes to).
+#[derive(ts_rs::TS)]
+#[ts(export)]
+pub struct ProgressChannel(
+    #[ts(type = "{ toJSON(): string }")] tauri::ipc::Channel<ImportProgress>,
+);
+
+impl ProgressChannel {
+    /// Sends one report; a webview that stopped listening does not stop the import.
+    fn send(&self, p: ImportProgress) {
+        let _ = self.0.send(p);
+    }
+}
+
+impl<'de, R: tauri::Runtime> tauri::ipc::CommandArg<'de, R> for ProgressChannel {
+    fn from_command(
+        command: tauri::ipc::CommandItem<'de, R>,
+    ) -> Result<Self, tauri::ipc::InvokeError> {
+        tauri::ipc::Channel::from_command(command).map(ProgressChannel)
     }
 }
 

@@ -220,4 +220,75 @@ describe('permgrid-app', () => {
     await new Promise((r) => setTimeout(r, 500));
     screenshotDisplay('window-error');
   });
+  it('imports employees.csv in the org screen: a bad row is named and the workspace is unchanged; a good file is written as one revision; 10,000 customers show progress', async () => {
+    const workspace = path.join(scratch, 'import', 'workspace.permgrid');
+    driver = await startTauriDriver({ ...process.env, PERMGRID_WORKSPACE: workspace, PERMGRID_ACTOR: 'desktop-import' }, 'tauri-driver-import');
+    browser = await openApp(driver);
+    await browser.$('[data-testid="language-en"]').waitForClickable({ timeout: 30_000 });
+    await browser.$('[data-testid="language-en"]').click();
+    await browser.$('[data-testid="nav-org"]').click();
+    await browser.$('[data-testid="org-screen"]').waitForDisplayed({ timeout: 30_000 });
+
+    const employees = permgrid(workspace, 'export', 'employees');
+    const revisions = permgrid(workspace, 'revisions', '--format', 'json');
+    const good = `${employees.replace('首席执行官', '董事长')}E901,王芳,销售代表,sales_east_sh,E003,sales_rep,active\n`;
+    const bad = `${good}E902,李雷,销售代表,sales_east_sh,E999,sales_rep,active\n`;
+    const badFile = path.join(scratch, 'import', 'employees-bad.csv');
+    const goodFile = path.join(scratch, 'import', 'employees.csv');
+    writeFileSync(badFile, bad);
+    writeFileSync(goodFile, good);
+    const badLine = bad.trim().split('\n').length;
+
+    await browser.$('[data-testid="csv-kind"]').selectByAttribute('value', 'employees');
+    await browser.$('[data-testid="csv-import"]').click();
+    await browser.$('[data-testid="csv-file"]').setValue(badFile);
+    await browser.$('[data-testid="csv-error"]').waitForDisplayed({ timeout: 30_000 });
+    expect(await textOf(browser, 'csv-error-message')).toBe(`employees-bad.csv line ${badLine} column 5 (\`manager\`): unknown employee \`E999\``);
+    expect(await browser.$('[data-testid="csv-confirm"]').isEnabled(), 'a file with an error cannot be imported').toBe(false);
+    await new Promise((r) => setTimeout(r, 500));
+    screenshotDisplay('window-import-error');
+    expect(permgrid(workspace, 'export', 'employees'), 'the preview wrote nothing').toBe(employees);
+    expect(permgrid(workspace, 'revisions', '--format', 'json'), 'and made no revision').toBe(revisions);
+    await browser.$('[data-testid="csv-close"]').click();
+
+    await browser.$('[data-testid="csv-import"]').click();
+    await browser.$('[data-testid="csv-file"]').setValue(goodFile);
+    await browser.waitUntil(async () => (await textOf(browser!, 'csv-counts')).includes('1 to add, 1 to change'), { timeout: 30_000, timeoutMsg: 'no preview of the good file' });
+    await browser.$('[data-testid="csv-confirm"]').click();
+    expect(await textOf(browser, 'csv-done')).toMatch(/^Imported: 2 changed \(revision \d+\)$/);
+    expect(permgrid(workspace, 'export', 'employees')).toBe(good);
+    const log = JSON.parse(permgrid(workspace, 'audit', 'log', '--action', 'import.employees', '--format', 'json')) as { actor: string; target: string }[];
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({ actor: 'desktop-import', target: 'employees.csv' });
+    await browser.$('[data-testid="csv-close"]').click();
+    await browser.$('[data-testid="employee-E901"]').waitForDisplayed({ timeout: 30_000 });
+    await new Promise((r) => setTimeout(r, 500));
+    screenshotDisplay('window-org');
+    // The 10,000 demo customers, exported and imported back: the preview reports its progress
+    // from the engine (reading, then checking) while it works.
+    const customersFile = path.join(scratch, 'import', 'customers.csv');
+    permgrid(workspace, 'export', 'customers', '--output', customersFile);
+    await browser.$('[data-testid="nav-catalog"]').click();
+    await browser.$('[data-testid="catalog-screen"]').waitForDisplayed({ timeout: 30_000 });
+    await browser.$('[data-testid="csv-kind"]').selectByAttribute('value', 'customers');
+    await browser.$('[data-testid="csv-import"]').click();
+    await browser.execute(() => {
+      const seen: string[] = [];
+      (window as unknown as { __stages: string[] }).__stages = seen;
+      new MutationObserver(() => {
+        const stage = document.querySelector('[data-testid="csv-progress"]')?.getAttribute('data-stage');
+        if (stage != null && seen.at(-1) !== stage) seen.push(stage);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
+    const started = Date.now();
+    await browser.$('[data-testid="csv-file"]').setValue(customersFile);
+    await browser.waitUntil(async () => (await textOf(browser!, 'csv-counts')).startsWith('10000 rows'), { timeout: 60_000, timeoutMsg: 'no preview of customers.csv' });
+    const previewMs = Date.now() - started;
+    expect(await textOf(browser, 'csv-counts')).toBe('10000 rows · 0 to add, 0 to change, 10000 unchanged, 0 to remove');
+    const stages = await browser.execute(() => (window as unknown as { __stages: string[] }).__stages);
+    expect(stages, `progress shown while the preview ran (${previewMs} ms)`).toEqual(expect.arrayContaining(['read', 'check']));
+    await browser.$('[data-testid="csv-confirm"]').click();
+    expect(await textOf(browser, 'csv-done', 60_000)).toBe('Imported: 10000 changed');
+    writeFileSync(path.join(SHOTS, 'import-customers.json'), JSON.stringify({ previewMs, stages }, null, 2));
+  });
 });

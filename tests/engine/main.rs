@@ -15,6 +15,7 @@ mod csv_import;
 mod csv_roundtrip;
 mod decisions;
 mod editor;
+mod org;
 mod random;
 mod revisions;
 mod scenarios;

@@ -157,8 +157,10 @@ describe('keyboard', () => {
     expect(focused?.text).toBe('Overview');
     expect(focused?.outlineStyle).toBe('solid');
     expect(focused?.outlineWidth).toBe('3px');
-    await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('nav-simulator');
+    for (const section of ['simulator', 'org', 'catalog']) {
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(`nav-${section}`);
+    }
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('workspace-menu');
     await page.keyboard.press('Tab');

@@ -1,5 +1,7 @@
 import { useSyncExternalStore } from 'react';
 
+import { CatalogScreen } from './org/CatalogScreen';
+import { OrgScreen } from './org/OrgScreen';
 import { AppShell, SECTIONS, type Section } from './shared/AppShell';
 import { MatrixWithPreview } from './simulator/MatrixWithPreview';
 import { SimulatorScreen } from './simulator/SimulatorScreen';
@@ -24,6 +26,8 @@ function Screens({ section }: { section: Section }) {
   // The overview also shows the loading state and why a workspace could not be opened.
   if (section === 'overview' || state.status !== 'ready') return <WorkspaceHome />;
   if (section === 'simulator') return <SimulatorScreen />;
+  if (section === 'org') return <OrgScreen />;
+  if (section === 'catalog') return <CatalogScreen />;
   return <MatrixWithPreview />;
 }
 

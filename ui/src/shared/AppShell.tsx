@@ -5,9 +5,9 @@ import { LanguageSwitch } from './LanguageSwitch';
 import { Logo } from './Logo';
 import { ThemeToggle } from './ThemeToggle';
 
-export type Section = 'matrix' | 'overview' | 'simulator';
+export type Section = 'matrix' | 'overview' | 'simulator' | 'org' | 'catalog';
 
-export const SECTIONS: readonly Section[] = ['matrix', 'overview', 'simulator'];
+export const SECTIONS: readonly Section[] = ['matrix', 'overview', 'simulator', 'org', 'catalog'];
 
 /**
  * The frame every screen sits in: header (brand, sections, workspace, language, theme), the

@@ -106,7 +106,7 @@ fn not_found(kind: &'static str, id: impl ToString) -> ApiError {
 }
 
 impl Workspace {
-    fn apply(
+    pub(super) fn apply(
         &mut self,
         actor: &Actor,
         action: &str,

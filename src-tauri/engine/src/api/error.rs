@@ -53,6 +53,8 @@ pub enum ApiError {
     Export(#[from] crate::export::ExportError),
     #[error("unknown {kind} `{id}`")]
     NotFound { kind: &'static str, id: String },
+    #[error("{kind} `{id}` exists already")]
+    AlreadyExists { kind: &'static str, id: String },
     #[error("{0}")]
     Precondition(String),
     #[error("`{path}`: {source}")]
@@ -83,6 +85,7 @@ impl ApiError {
             ApiError::Key(_) => ErrorCode::InvalidInput,
             ApiError::Export(_) => ErrorCode::Internal,
             ApiError::NotFound { .. } => ErrorCode::NotFound,
+            ApiError::AlreadyExists { .. } => ErrorCode::AlreadyExists,
             ApiError::Precondition(_) => ErrorCode::PreconditionFailed,
             ApiError::Io { .. } => ErrorCode::Io,
         }

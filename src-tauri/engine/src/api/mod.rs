@@ -5,6 +5,7 @@
 mod bundles;
 mod editor;
 mod error;
+mod org;
 mod views;
 
 use serde::Serialize;
@@ -23,6 +24,7 @@ use crate::store::{AuditFilter, AuditReport, DiffEntry, Store, WorkspaceMeta};
 pub use bundles::{cosign, opa_tarball, random, BuildOptions, Built};
 pub use editor::{CellEdit, FieldRow, GatedCell, MatrixView, PersonLoss, RoleColumn};
 pub use error::{ApiError, ErrorCode, ErrorDto};
+pub use org::{ImportIssue, ImportPreview, OrgCatalog, OrgEntity, OrgKind, SampleRow};
 pub use views::{BulkExportView, Directory, GuardrailName, SimulationReport, Who};
 
 /// The version of this build, recorded in workspaces and bundles.

@@ -3,14 +3,18 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{CsvError, Table, W};
+use super::{report, CsvError, ImportProgress, ImportStage, Table, PROGRESS_EVERY, W};
 use crate::model::{
     Customer, CustomerId, DeptId, EmployeeId, ObjectId, Snapshot, TierId, CUSTOMER_OBJECT,
 };
 
 const FIXED: [&str; 4] = ["id", "owner", "department", "tier"];
 
-pub fn parse(t: &Table, snap: &Snapshot) -> Result<Vec<Customer>, CsvError> {
+pub fn parse(
+    t: &Table,
+    snap: &Snapshot,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<Vec<Customer>, CsvError> {
     let object = ObjectId::new(CUSTOMER_OBJECT).map_err(|e| t.err_at(0, None, e.to_string()))?;
     if !snap.objects.contains_key(&object) {
         return Err(t.err_at(
@@ -40,7 +44,10 @@ pub fn parse(t: &Table, snap: &Snapshot) -> Result<Vec<Customer>, CsvError> {
     }
     let mut seen: HashMap<CustomerId, u64> = HashMap::new();
     let mut out = Vec::with_capacity(t.rows.len());
-    for r in t.rows() {
+    for (i, r) in t.rows().enumerate() {
+        if i % PROGRESS_EVERY == 0 {
+            report(progress, ImportStage::Check, i, t.rows.len());
+        }
         let id: CustomerId = r.parse("id")?;
         let owner: EmployeeId = r.parse("owner")?;
         let department: DeptId = r.parse("department")?;
@@ -75,6 +82,7 @@ pub fn parse(t: &Table, snap: &Snapshot) -> Result<Vec<Customer>, CsvError> {
             values,
         });
     }
+    report(progress, ImportStage::Check, out.len(), out.len());
     Ok(out)
 }
 

@@ -125,11 +125,57 @@ pub enum Parsed {
     Customers(Vec<Customer>),
 }
 
+/// The stage an import has reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ImportStage {
+    /// Reading rows: `done` and `total` count bytes of the file.
+    Read,
+    /// Checking parsed rows against the workspace: `done` and `total` count rows.
+    Check,
+    /// Writing to the workspace in one transaction: 0 of 1, then 1 of 1.
+    Write,
+}
+
+/// How far an import (or its preview) has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ImportProgress {
+    pub stage: ImportStage,
+    pub done: u32,
+    pub total: u32,
+}
+
+/// Rows between two progress reports.
+const PROGRESS_EVERY: usize = 500;
+
+fn report(progress: &mut dyn FnMut(ImportProgress), stage: ImportStage, done: usize, total: usize) {
+    let n = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+    progress(ImportProgress {
+        stage,
+        done: n(done),
+        total: n(total),
+    });
+}
+
 /// Parses and checks `text` (the file's content) as `kind` against `snap`.
 /// `file` names the file in errors.
 pub fn parse(kind: CsvKind, file: &str, bytes: &[u8], snap: &Snapshot) -> Result<Parsed, CsvError> {
+    parse_with_progress(kind, file, bytes, snap, &mut |_| {})
+}
+
+/// [`parse`], reporting progress every few hundred rows (reading, then checking).
+pub fn parse_with_progress(
+    kind: CsvKind,
+    file: &str,
+    bytes: &[u8],
+    snap: &Snapshot,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<Parsed, CsvError> {
     let text = decode(file, bytes)?;
-    let table = Table::read(file, text)?;
+    let table = Table::read(file, text, progress)?;
     let located = match kind {
         CsvKind::Departments => org::departments(&table)?,
         CsvKind::Employees => org::employees(&table)?,
@@ -141,9 +187,11 @@ pub fn parse(kind: CsvKind, file: &str, bytes: &[u8], snap: &Snapshot) -> Result
         CsvKind::MatrixLong => matrix::long(&table)?,
         CsvKind::Scopes => scopes::parse(&table)?,
         CsvKind::Guardrails => guardrails::parse(&table)?,
-        CsvKind::Customers => return customers::parse(&table, snap).map(Parsed::Customers),
+        CsvKind::Customers => {
+            return customers::parse(&table, snap, progress).map(Parsed::Customers)
+        }
     };
-    check(&table, snap, located).map(Parsed::Changes)
+    check(&table, snap, located, progress).map(Parsed::Changes)
 }
 
 /// Writes `kind` from `snap` (and `customers` for [`CsvKind::Customers`]).
@@ -197,7 +245,11 @@ pub(crate) struct Table {
 }
 
 impl Table {
-    fn read(file: &str, text: &str) -> Result<Table, CsvError> {
+    fn read(
+        file: &str,
+        text: &str,
+        progress: &mut dyn FnMut(ImportProgress),
+    ) -> Result<Table, CsvError> {
         let mut r = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)
@@ -241,7 +293,21 @@ impl Table {
                 continue; // blank lines, common at the end of files saved by spreadsheets
             }
             rows.push((line, rec));
+            if rows.len() % PROGRESS_EVERY == 0 {
+                let at = rows
+                    .last()
+                    .and_then(|(_, r)| r.position())
+                    .map(|p| p.byte())
+                    .unwrap_or(0);
+                report(
+                    progress,
+                    ImportStage::Read,
+                    usize::try_from(at).unwrap_or(usize::MAX),
+                    text.len(),
+                );
+            }
         }
+        report(progress, ImportStage::Read, text.len(), text.len());
         Ok(Table {
             file: file.to_owned(),
             headers,
@@ -407,7 +473,12 @@ impl Located {
 }
 
 /// Applies every change to a copy of `snap`, refuses duplicates, then checks references.
-fn check(table: &Table, snap: &Snapshot, located: Vec<Located>) -> Result<Vec<Change>, CsvError> {
+fn check(
+    table: &Table,
+    snap: &Snapshot,
+    located: Vec<Located>,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<Vec<Change>, CsvError> {
     let mut seen: HashMap<(crate::model::EntityKind, String), u64> = HashMap::new();
     let mut next = snap.clone();
     for l in &located {
@@ -423,7 +494,10 @@ fn check(table: &Table, snap: &Snapshot, located: Vec<Located>) -> Result<Vec<Ch
         }
         next.apply(&l.change);
     }
-    for l in &located {
+    for (i, l) in located.iter().enumerate() {
+        if i % PROGRESS_EVERY == 0 {
+            report(progress, ImportStage::Check, i, located.len());
+        }
         let Some(entity) = &l.change.new else {
             continue;
         };
@@ -437,5 +511,43 @@ fn check(table: &Table, snap: &Snapshot, located: Vec<Located>) -> Result<Vec<Ch
             return Err(table.err_at(l.line, col, e.error.to_string()));
         }
     }
+    report(progress, ImportStage::Check, located.len(), located.len());
     Ok(located.into_iter().map(|l| l.change).collect())
+}
+
+/// A file's header, some of its rows with their line numbers, and how many data rows it has.
+pub type Sample = (Vec<String>, Vec<(u64, Vec<String>)>, usize);
+
+/// The header and the first `n` data rows of a file as written (with their line numbers),
+/// plus the row on line `also` if there is one, and how many data rows the file has; read
+/// leniently, for a preview shown beside any error.
+pub fn sample(bytes: &[u8], n: usize, also: Option<u64>) -> Sample {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(bytes);
+    let cells = |rec: &csv::ByteRecord| -> Vec<String> {
+        rec.iter()
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect()
+    };
+    let headers = r
+        .byte_headers()
+        .map(|h| cells(h).into_iter().map(|c| c.trim().to_owned()).collect())
+        .unwrap_or_default();
+    let mut rows = Vec::new();
+    let mut count = 0;
+    for rec in r.byte_records() {
+        let Ok(rec) = rec else { break };
+        if rec.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
+            continue;
+        }
+        count += 1;
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        if rows.len() < n || Some(line) == also {
+            rows.push((line, cells(&rec)));
+        }
+    }
+    (headers, rows, count)
 }

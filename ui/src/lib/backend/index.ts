@@ -6,7 +6,7 @@
  *
  * Every function rejects with a `BackendError` ({ code, message }).
  */
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 
 import type { Action } from './bindings/Action';
 import type { CellEdit } from './bindings/CellEdit';
@@ -26,6 +26,12 @@ import type { SimulationReport } from './bindings/SimulationReport';
 import type { Summary } from './bindings/Summary';
 import type { Who } from './bindings/Who';
 import type { WhoCan } from './bindings/WhoCan';
+import type { CsvKind } from './bindings/CsvKind';
+import type { ImportPreview } from './bindings/ImportPreview';
+import type { ImportProgress } from './bindings/ImportProgress';
+import type { OrgCatalog } from './bindings/OrgCatalog';
+import type { OrgEntity } from './bindings/OrgEntity';
+import type { OrgKind } from './bindings/OrgKind';
 import type { CommandName, Commands } from './commands';
 import { toBackendError } from './errors';
 
@@ -70,6 +76,15 @@ export type { ViewColumn } from './bindings/ViewColumn';
 export type { ViewRow } from './bindings/ViewRow';
 export type { Who } from './bindings/Who';
 export type { WhoCan } from './bindings/WhoCan';
+export type { CsvKind } from './bindings/CsvKind';
+export type { ImportIssue } from './bindings/ImportIssue';
+export type { ImportPreview } from './bindings/ImportPreview';
+export type { ImportProgress } from './bindings/ImportProgress';
+export type { ImportStage } from './bindings/ImportStage';
+export type { OrgCatalog } from './bindings/OrgCatalog';
+export type { OrgEntity } from './bindings/OrgEntity';
+export type { OrgKind } from './bindings/OrgKind';
+export type { Status } from './bindings/Status';
 
 async function call<C extends CommandName>(command: C, args: Commands[C]['args']): Promise<Commands[C]['result']> {
   try {
@@ -172,6 +187,36 @@ export function simCompare(a: Who, b: Who, at: string): Promise<Comparison> {
 /** `who`'s view at an earlier revision (A) against now (B). */
 export function simCompareRevision(who: Who, revision: number, at: string): Promise<Comparison> {
   return call('sim_compare_revision', { who, revision, at });
+}
+
+/** The departments, employees, roles, objects, fields and tiers. */
+export function orgCatalog(): Promise<OrgCatalog> {
+  return call('org_catalog', {});
+}
+
+/** Adds (`create`: refused when the id exists) or updates an entity of the org or the catalog. */
+export function putOrgEntity(entity: OrgEntity, create: boolean): Promise<EditReport> {
+  return call('put_org_entity', { entity, create });
+}
+
+/** Deletes an entity of the org or the catalog; refused (with the reason) while others depend on it. */
+export function deleteOrgEntity(kind: OrgKind, id: string): Promise<EditReport> {
+  return call('delete_org_entity', { kind, id });
+}
+
+/** What importing `text` as `kind` would do, without writing; `onProgress` hears how far it got. */
+export function previewCsv(kind: CsvKind, file: string, text: string, onProgress: (p: ImportProgress) => void): Promise<ImportPreview> {
+  return call('preview_csv', { kind, file, text, onProgress: new Channel<ImportProgress>(onProgress) });
+}
+
+/** Imports `text` as `kind` atomically (nothing changes on error); `onProgress` hears how far it got. */
+export function importCsv(kind: CsvKind, file: string, text: string, onProgress: (p: ImportProgress) => void): Promise<EditReport> {
+  return call('import_csv', { kind, file, text, onProgress: new Channel<ImportProgress>(onProgress) });
+}
+
+/** The CSV text of one kind (the export is audited). */
+export function exportCsv(kind: CsvKind): Promise<string> {
+  return call('export_csv', { kind });
 }
 
 /** Whether the UI talks to the desktop shell or to the canned mock (`vite build --mode mock`). */

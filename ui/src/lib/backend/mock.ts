@@ -12,6 +12,7 @@
  * - `?mockDelay=<ms>`: every command answers after that many milliseconds
  * - `?mockScale=<roles>x<fields>`: a generated workspace of that size (e.g. `500x5000`)
  * - `?mockFailEdits=1`: every edit fails (`io`), to see how the editor recovers
+ * - `?mockEmployees=<n>`: n more (generated) employees, for the org screen at scale
  *
  * The simulator's commands (`sim_*`) answer from `fixtures/simulator.json`, which the real engine
  * wrote for the demo workspace at a fixed time (`cargo test`, src-tauri/src/fixtures.rs): a few
@@ -55,6 +56,7 @@ import type { CommandName, Commands } from './commands';
 import { isErrorCode } from './errors';
 import { markMockInstalled } from './index';
 import simulatorJson from './fixtures/simulator.json?raw';
+import { MockOrg } from './mockOrg';
 
 /** Present only in the mock bundle; the build check looks for it to prove the production one is clean. */
 export const MOCK_MARKER = 'permgrid-mock-backend';
@@ -120,6 +122,8 @@ class MockWorkspace {
   policies = new Map<string, ObjectPolicy>();
   holders = new Map<string, { id: string; name: string; roles: string[] }[]>();
   counts: Pick<Summary, 'departments' | 'employees' | 'guardrails' | 'grants' | 'customers'>;
+  /** Departments and employees, for the org and catalog screens (./mockOrg). */
+  org = new MockOrg();
 
   constructor(path: string, meta: Summary['meta']) {
     this.path = path;
@@ -136,6 +140,7 @@ class MockWorkspace {
     const ws = new MockWorkspace(path, meta);
     ws.revision = 3;
     ws.counts = { departments: 18, employees: 60, guardrails: 6, grants: 2, customers: 10000 };
+    ws.org = MockOrg.demo();
     ws.roles = csvRows(rolesCsv).map((r) => ({
       id: r.id ?? '',
       nameZh: r.name_zh ?? '',
@@ -467,6 +472,7 @@ export function installMockBackend(params: URLSearchParams): void {
   const delayMs = Math.max(0, Number(params.get('mockDelay') ?? 0) || 0);
   const scale = /^(\d+)x(\d+)$/.exec(params.get('mockScale') ?? '');
   let ws = scale ? MockWorkspace.generated(Number(scale[1]), Number(scale[2])) : MockWorkspace.demo();
+  ws.org.generate(ws, Math.max(0, Number(params.get('mockEmployees') ?? 0) || 0));
   let recent: RecentWorkspace[] = [
     { path: ws.path, name: ws.meta.name, openedAt: '2026-03-02T09:30:00Z', exists: true },
     { path: '/home/demo/archive/2025-q4.permgrid', name: '华信科技 2025 Q4', openedAt: '2026-01-05T08:00:00Z', exists: false },
@@ -543,6 +549,12 @@ export function installMockBackend(params: URLSearchParams): void {
     sim_who_can: ({ field, minLevel, tier }) => fixture(SIM.whoCan, `${field}|${minLevel}|${tier ?? ''}`, 'who can see'),
     sim_compare: ({ a, b }) => fixture(SIM.comparisons, `${fixtureKey(a)}|${fixtureKey(b)}`, 'the comparison'),
     sim_compare_revision: ({ revision }) => fail(mockError('notFound', `the mock backend keeps no earlier revisions (asked for revision ${revision}); compare two people instead`)),
+    org_catalog: () => ws.org.view(ws),
+    put_org_entity: ({ entity, create }) => ws.org.put(ws, entity, create),
+    delete_org_entity: ({ kind, id }) => ws.org.remove(ws, kind, id),
+    preview_csv: (args) => ws.org.preview(ws, args),
+    import_csv: (args) => ws.org.import(ws, args),
+    export_csv: ({ kind }) => ws.org.export(ws, kind),
   };
 
   const isCommand = (cmd: string): cmd is CommandName => Object.hasOwn(handlers, cmd);

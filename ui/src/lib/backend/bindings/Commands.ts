@@ -2,6 +2,7 @@
 import type { Action } from "./Action";
 import type { CellEdit } from "./CellEdit";
 import type { Comparison } from "./Comparison";
+import type { CsvKind } from "./CsvKind";
 import type { CustomerId } from "./CustomerId";
 import type { Directory } from "./Directory";
 import type { EditReport } from "./EditReport";
@@ -9,10 +10,15 @@ import type { Effect } from "./Effect";
 import type { Explanation } from "./Explanation";
 import type { Field } from "./Field";
 import type { FieldId } from "./FieldId";
+import type { ImportPreview } from "./ImportPreview";
 import type { Level } from "./Level";
 import type { MatrixView } from "./MatrixView";
 import type { ObjectId } from "./ObjectId";
+import type { OrgCatalog } from "./OrgCatalog";
+import type { OrgEntity } from "./OrgEntity";
+import type { OrgKind } from "./OrgKind";
 import type { PersonLoss } from "./PersonLoss";
+import type { ProgressChannel } from "./ProgressChannel";
 import type { RecentWorkspace } from "./RecentWorkspace";
 import type { Role } from "./Role";
 import type { RoleId } from "./RoleId";
@@ -110,4 +116,31 @@ export interface Commands {
    * `who`'s view at an earlier `revision` (A) against now (B).
    */
   sim_compare_revision: { args: { who: Who; revision: number; at: string }; result: Comparison };
+  /**
+   * The departments, employees, roles, objects, fields and tiers, for the org and catalog screens.
+   */
+  org_catalog: { args: Record<string, never>; result: OrgCatalog };
+  /**
+   * Adds (`create`: refused when the id exists) or updates a department, employee, role,
+   * object, tier or field, after checking what it refers to.
+   */
+  put_org_entity: { args: { entity: OrgEntity; create: boolean }; result: EditReport };
+  /**
+   * Deletes a department, employee, role, object, tier or field, refusing (and saying why)
+   * while anything still depends on it.
+   */
+  delete_org_entity: { args: { kind: OrgKind; id: string }; result: EditReport };
+  /**
+   * Parses and checks a CSV file against the workspace without writing anything, reporting
+   * progress on `on_progress`.
+   */
+  preview_csv: { args: { kind: CsvKind; file: string; text: string; onProgress: ProgressChannel }; result: ImportPreview };
+  /**
+   * Imports a CSV file atomically (on any error nothing changes), reporting progress.
+   */
+  import_csv: { args: { kind: CsvKind; file: string; text: string; onProgress: ProgressChannel }; result: EditReport };
+  /**
+   * The CSV text of one kind (the export is recorded in the audit log).
+   */
+  export_csv: { args: { kind: CsvKind }; result: string };
 }
