@@ -121,6 +121,23 @@ fn bench_big(c: &mut Criterion) {
     g.bench_function("build + sign (from a loaded snapshot)", |b| {
         b.iter(|| build_and_sign(black_box(&s)))
     });
+    // Where build + sign spends its time.
+    g.bench_function(
+        "of which: compile the snapshot into level digits (PolicyDoc)",
+        |b| b.iter(|| PolicyDoc::from_snapshot(black_box(&s), true)),
+    );
+    let doc = PolicyDoc::from_snapshot(&s, true);
+    g.bench_function("of which: canonical JSON + SHA-256 content digest", |b| {
+        b.iter(|| bundle::payload::content_digest(black_box(&doc)))
+    });
+    let canonical = bundle::payload::canonical(&doc);
+    g.bench_function("of which: envelope (base64) + Ed25519 signature", |b| {
+        b.iter(|| {
+            let mut env = Envelope::new(black_box(&canonical));
+            env.sign(&key()).unwrap();
+            env
+        })
+    });
     let bytes = build_and_sign(&s);
     eprintln!("bundle size: {} bytes", bytes.len());
     let opts = VerifyOptions::new(vec![TrustedKey::new(key().verifying_key())], now());

@@ -172,11 +172,8 @@ pub fn verify(bytes: &[u8], opts: &VerifyOptions) -> Result<VerifiedBundle, Bund
             });
         }
     }
-    let snapshot = payload
-        .policy
-        .to_snapshot()
-        .map_err(BundleError::Malformed)?;
-    let policy = Policy::compile(&snapshot);
+    // The decision tables straight from the level digits: no cell map is built.
+    let (snapshot, policy) = payload.policy.compile().map_err(BundleError::Malformed)?;
     Ok(VerifiedBundle {
         payload,
         signed_by: valid,
