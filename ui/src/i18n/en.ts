@@ -514,6 +514,7 @@ export const en = {
       choose: 'CSV file (UTF-8)',
       chooseHint: 'Rows with a new id are added, rows with a known id replace it. Nothing is written until you confirm, and nothing at all if any row is wrong.',
       reading: 'Reading the file…',
+      notUtf8: '{{file}} is not UTF-8 text (Excel in a Chinese locale saves “CSV” as GBK): save it as “CSV UTF-8” and choose it again. Nothing was imported.',
       stage: { read: 'Reading rows', check: 'Checking against the workspace', write: 'Writing in one transaction' },
       progress: '{{stage}}: {{percent}}%',
       previewTitle: 'Preview',

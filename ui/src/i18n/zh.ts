@@ -516,6 +516,7 @@ export const zh: Messages = {
       choose: 'CSV 文件（UTF-8）',
       chooseHint: '新编号的行将被新增，已有编号的行将替换原记录。确认前不会写入；任何一行有误则完全不写入。',
       reading: '正在读取文件…',
+      notUtf8: '{{file}} 不是 UTF-8 文本（中文版 Excel 保存的“CSV”为 GBK 编码）：请另存为“CSV UTF-8”后重新选择。未导入任何内容。',
       stage: { read: '读取行', check: '与工作区核对', write: '在一个事务中写入' },
       progress: '{{stage}}：已完成 {{percent}}%',
       previewTitle: '预览',

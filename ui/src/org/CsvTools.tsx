@@ -1,7 +1,7 @@
 import { useState, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { type BackendError, type CsvKind, type EditReport, type ImportPreview, type ImportProgress, exportCsv, importCsv, previewCsv, toBackendError } from '../lib/backend';
+import { BackendError, type CsvKind, type EditReport, type ImportPreview, type ImportProgress, exportCsv, importCsv, previewCsv, toBackendError } from '../lib/backend';
 import { ErrorNotice } from '../shared/ErrorNotice';
 import { Modal } from '../shared/Modal';
 
@@ -90,6 +90,19 @@ function PreviewTable({ preview }: { preview: ImportPreview }) {
   );
 }
 
+/**
+ * The text of a chosen file. A file that is not valid UTF-8 is refused with `message` rather
+ * than decoded with replacement characters, which would import garbled names.
+ */
+export async function readUtf8(f: Blob, message: string): Promise<string> {
+  const bytes = await f.arrayBuffer();
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new BackendError('invalidInput', message);
+  }
+}
+
 /** Choose a file, see what it would do (or where it is wrong), then import it in one go. */
 export function ImportDialog({ kind, onClose, onImported }: { kind: OrgCsvKind; onClose: () => void; onImported: () => void }) {
   const { t } = useTranslation();
@@ -108,7 +121,7 @@ export function ImportDialog({ kind, onClose, onImported }: { kind: OrgCsvKind; 
     setProblem(null);
     setReport(null);
     setPhase('reading');
-    f.text().then(
+    readUtf8(f, t('orgcat.csv.notUtf8', { file: f.name })).then(
       (text) => {
         setFile({ name: f.name, text });
         setPhase('checking');
