@@ -31,6 +31,7 @@ fn main() {
             "delete_org_entity",
             "preview_csv",
             "import_csv",
+            "save_csv",
             "export_csv",
         ]));
     if let Err(e) = tauri_build::try_build(attributes) {

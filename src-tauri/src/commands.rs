@@ -202,6 +202,25 @@ commands! {
         state.with_mut(|ws| ws.import_csv_with_progress(&actor(), kind, &file, text.as_bytes(), &mut |p| on_progress.send(p)))
     }
 
+    /// Saves the CSV of one kind as a new file in the user's downloads folder (or
+    /// `$PERMGRID_EXPORT_DIR`) and returns its path (the export is recorded in the audit log).
+    fn save_csv(state, kind: CsvKind) -> String {
+        let dir = crate::saved::export_dir().ok_or_else(|| ErrorDto {
+            code: permgrid::api::ErrorCode::Io,
+            message: format!(
+                "no downloads or home folder to save the export in: set `{}`",
+                crate::saved::EXPORT_DIR_ENV
+            ),
+        })?;
+        state.with_mut(|ws| {
+            let mut out = Vec::new();
+            ws.export_csv(&actor(), kind, &mut out)?;
+            let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
+            let path = crate::saved::save_new(&dir, kind.as_str(), &stamp, "csv", &out)?;
+            Ok(path.display().to_string())
+        })
+    }
+
     /// The CSV text of one kind (the export is recorded in the audit log).
     fn export_csv(state, kind: CsvKind) -> String {
         state.with_mut(|ws| {

@@ -15,6 +15,7 @@ mod commands;
 #[cfg(test)]
 mod fixtures;
 pub mod recent;
+mod saved;
 mod state;
 #[cfg(test)]
 mod typescript;

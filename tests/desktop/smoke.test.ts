@@ -222,7 +222,8 @@ describe('permgrid-app', () => {
   });
   it('imports employees.csv in the org screen: a bad row is named and the workspace is unchanged; a good file is written as one revision; 10,000 customers show progress', async () => {
     const workspace = path.join(scratch, 'import', 'workspace.permgrid');
-    driver = await startTauriDriver({ ...process.env, PERMGRID_WORKSPACE: workspace, PERMGRID_ACTOR: 'desktop-import' }, 'tauri-driver-import');
+    const exports = path.join(scratch, 'import', 'downloads');
+    driver = await startTauriDriver({ ...process.env, PERMGRID_WORKSPACE: workspace, PERMGRID_ACTOR: 'desktop-import', PERMGRID_EXPORT_DIR: exports }, 'tauri-driver-import');
     browser = await openApp(driver);
     await browser.$('[data-testid="language-en"]').waitForClickable({ timeout: 30_000 });
     await browser.$('[data-testid="language-en"]').click();
@@ -264,6 +265,13 @@ describe('permgrid-app', () => {
     await browser.$('[data-testid="employee-E901"]').waitForDisplayed({ timeout: 30_000 });
     await new Promise((r) => setTimeout(r, 500));
     screenshotDisplay('window-org');
+
+    // Export: a new file in the downloads folder, named on screen, holding what the CLI exports.
+    await browser.$('[data-testid="csv-export"]').click();
+    await browser.$('[data-testid="csv-message"]').waitForDisplayed({ timeout: 30_000 });
+    const saved = /to (\/.+\.csv)$/.exec(await textOf(browser, 'csv-message'))?.[1] ?? '';
+    expect(path.dirname(saved), 'saved in the downloads folder').toBe(exports);
+    expect(readFileSync(saved, 'utf8')).toBe(permgrid(workspace, 'export', 'employees'));
     // The 10,000 demo customers, exported and imported back: the preview reports its progress
     // from the engine (reading, then checking) while it works.
     const customersFile = path.join(scratch, 'import', 'customers.csv');

@@ -500,7 +500,7 @@ export const en = {
       kind: 'File',
       import: 'Import CSV…',
       export: 'Export CSV',
-      exported: 'Exported {{file}}',
+      saved: 'Saved {{file}} to {{path}}',
       kinds: {
         departments: 'departments.csv',
         employees: 'employees.csv',

@@ -502,7 +502,7 @@ export const zh: Messages = {
       kind: '文件',
       import: '导入 CSV…',
       export: '导出 CSV',
-      exported: '已导出 {{file}}',
+      saved: '已将 {{file}} 保存到 {{path}}',
       kinds: {
         departments: 'departments.csv（部门）',
         employees: 'employees.csv（员工）',

@@ -1,7 +1,7 @@
 import { useState, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { BackendError, type CsvKind, type EditReport, type ImportPreview, type ImportProgress, exportCsv, importCsv, previewCsv, toBackendError } from '../lib/backend';
+import { BackendError, type CsvKind, type EditReport, type ImportPreview, type ImportProgress, importCsv, previewCsv, saveCsv, toBackendError } from '../lib/backend';
 import { ErrorNotice } from '../shared/ErrorNotice';
 import { Modal } from '../shared/Modal';
 
@@ -187,18 +187,6 @@ export function ImportDialog({ kind, onClose, onImported }: { kind: OrgCsvKind; 
   );
 }
 
-/** Downloads `text` as `name` (a Blob link: works in the webview and in a browser). */
-function download(name: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => { URL.revokeObjectURL(url); }, 1000);
-}
-
 /** A screen's CSV controls: which file, import (with preview) and export. */
 export function CsvTools({ kinds, onImported }: { kinds: readonly OrgCsvKind[]; onImported: () => void }) {
   const { t } = useTranslation();
@@ -208,10 +196,11 @@ export function CsvTools({ kinds, onImported }: { kinds: readonly OrgCsvKind[]; 
   const [problem, setProblem] = useState<BackendError | null>(null);
   const doExport = () => {
     setProblem(null);
-    exportCsv(kind).then(
-      (text) => {
-        download(`${kind}.csv`, text);
-        setMessage(t('orgcat.csv.exported', { file: `${kind}.csv` }));
+    // The shell writes the file (a new one in the downloads folder) and says where: a webview
+    // download would land wherever the webview decides, without telling anyone.
+    saveCsv(kind).then(
+      (path) => {
+        setMessage(t('orgcat.csv.saved', { file: `${kind}.csv`, path }));
       },
       (reason: unknown) => { setProblem(toBackendError(reason)); },
     );

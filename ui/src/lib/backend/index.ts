@@ -219,6 +219,11 @@ export function exportCsv(kind: CsvKind): Promise<string> {
   return call('export_csv', { kind });
 }
 
+/** Saves the CSV of one kind as a new file in the downloads folder; resolves to its path. */
+export function saveCsv(kind: CsvKind): Promise<string> {
+  return call('save_csv', { kind });
+}
+
 /** Whether the UI talks to the desktop shell or to the canned mock (`vite build --mode mock`). */
 export function backendKind(): 'desktop' | 'mock' {
   return mockInstalled ? 'mock' : 'desktop';

@@ -555,6 +555,10 @@ export function installMockBackend(params: URLSearchParams): void {
     preview_csv: (args) => ws.org.preview(ws, args),
     import_csv: (args) => ws.org.import(ws, args),
     export_csv: ({ kind }) => ws.org.export(ws, kind),
+    save_csv: ({ kind }) => {
+      ws.org.export(ws, kind);
+      return `/home/demo/Downloads/${kind}-20260302-100000.csv`;
+    },
   };
 
   const isCommand = (cmd: string): cmd is CommandName => Object.hasOwn(handlers, cmd);

@@ -140,6 +140,11 @@ export interface Commands {
    */
   import_csv: { args: { kind: CsvKind; file: string; text: string; onProgress: ProgressChannel }; result: EditReport };
   /**
+   * Saves the CSV of one kind as a new file in the user's downloads folder (or
+   * `$PERMGRID_EXPORT_DIR`) and returns its path (the export is recorded in the audit log).
+   */
+  save_csv: { args: { kind: CsvKind }; result: string };
+  /**
    * The CSV text of one kind (the export is recorded in the audit log).
    */
   export_csv: { args: { kind: CsvKind }; result: string };
