@@ -152,6 +152,72 @@ export function AddRoleDialog({ model, onAdd, onClose }: { model: MatrixModel; o
   );
 }
 
+/** A field's type, sensitivity, mask rule and category. */
+export interface FieldAttributeValues {
+  type: FieldType;
+  sensitivity: Sensitivity;
+  /** `null`: the default of the type, following it when the type changes. */
+  mask: MaskRule | null;
+  category: Category;
+}
+
+/**
+ * The four selects of a field's attributes, shared by the matrix's "add field" and the
+ * catalog's field form. Until a mask rule is chosen, it follows the type's default.
+ */
+export function FieldAttributes({ value, onChange }: { value: FieldAttributeValues; onChange: (v: FieldAttributeValues) => void }) {
+  const { t } = useTranslation();
+  const set = (patch: Partial<FieldAttributeValues>) => { onChange({ ...value, ...patch }); };
+  return (
+    <>
+      <div className="form-row">
+        <label>
+          {t('fieldDialog.type')}
+          <select value={value.type} onChange={(e) => { set({ type: e.target.value as FieldType }); }}>
+            {FIELD_TYPES.map((v) => (
+              <option key={v} value={v}>
+                {t(`fieldType.${v}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('fieldDialog.sensitivity')}
+          <select value={value.sensitivity} onChange={(e) => { set({ sensitivity: e.target.value as Sensitivity }); }} data-testid="field-sensitivity">
+            {SENSITIVITIES.map((v) => (
+              <option key={v} value={v}>
+                {t(`sensitivity.${v}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div className="form-row">
+        <label>
+          {t('fieldDialog.mask')}
+          <select value={value.mask ?? defaultMask(value.type)} onChange={(e) => { set({ mask: e.target.value as MaskRule }); }}>
+            {MASK_RULES.map((v) => (
+              <option key={v} value={v}>
+                {t(`mask.${v}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('fieldDialog.category')}
+          <select value={value.category} onChange={(e) => { set({ category: e.target.value as Category }); }}>
+            {CATEGORIES.map((v) => (
+              <option key={v} value={v}>
+                {t(`category.${v}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+    </>
+  );
+}
+
 export function AddFieldDialog({ model, onAdd, onClose }: { model: MatrixModel; onAdd: (field: Field) => Promise<void>; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const zh = i18n.resolvedLanguage === 'zh';
@@ -210,50 +276,10 @@ export function AddFieldDialog({ model, onAdd, onClose }: { model: MatrixModel; 
           {t('fieldDialog.labelEn')}
           <input value={labelEn} onChange={(e) => { setLabelEn(e.target.value); }} data-testid="field-label-en" lang="en" />
         </label>
-        <div className="form-row">
-          <label>
-            {t('fieldDialog.type')}
-            <select value={type} onChange={(e) => { setType(e.target.value as FieldType); }}>
-              {FIELD_TYPES.map((v) => (
-                <option key={v} value={v}>
-                  {t(`fieldType.${v}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t('fieldDialog.sensitivity')}
-            <select value={sensitivity} onChange={(e) => { setSensitivity(e.target.value as Sensitivity); }} data-testid="field-sensitivity">
-              {SENSITIVITIES.map((v) => (
-                <option key={v} value={v}>
-                  {t(`sensitivity.${v}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-        </div>
-        <div className="form-row">
-          <label>
-            {t('fieldDialog.mask')}
-            <select value={mask ?? defaultMask(type)} onChange={(e) => { setMask(e.target.value as MaskRule); }}>
-              {MASK_RULES.map((v) => (
-                <option key={v} value={v}>
-                  {t(`mask.${v}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t('fieldDialog.category')}
-            <select value={category} onChange={(e) => { setCategory(e.target.value as Category); }}>
-              {CATEGORIES.map((v) => (
-                <option key={v} value={v}>
-                  {t(`category.${v}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-        </div>
+        <FieldAttributes
+          value={{ type, sensitivity, mask, category }}
+          onChange={(v) => { setType(v.type); setSensitivity(v.sensitivity); setMask(v.mask); setCategory(v.category); }}
+        />
         <p className="form-hint">{t('fieldDialog.defaultDeny')}</p>
         <Problem error={problem} />
         <div className="form-actions">

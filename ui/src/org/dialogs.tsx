@@ -18,8 +18,7 @@ import {
   roleDeletionImpact,
   toBackendError,
 } from '../lib/backend';
-import { FIELD_TYPES, MASK_RULES, defaultMask } from '../matrix/dialogs';
-import { CATEGORIES, SENSITIVITIES } from '../matrix/layout';
+import { FieldAttributes, defaultMask } from '../matrix/dialogs';
 import { ErrorNotice } from '../shared/ErrorNotice';
 import { Modal } from '../shared/Modal';
 import { FIELD_ID_PATTERN, ID_PATTERN, deptTree, flatten } from './model';
@@ -378,50 +377,10 @@ export function FieldDialog({ org, value, onClose, onSaved }: Props<OrgCatalog['
       </div>
       <TextInput label={t('orgcat.col.labelZh')} value={labelZh} onChange={setLabelZh} testId="field-label-zh" lang="zh-CN" />
       <TextInput label={t('orgcat.col.labelEn')} value={labelEn} onChange={setLabelEn} testId="field-label-en" lang="en" />
-      <div className="form-row">
-        <label>
-          {t('orgcat.col.type')}
-          <select value={type} onChange={(e) => { setType(e.target.value as FieldType); }}>
-            {FIELD_TYPES.map((v) => (
-              <option key={v} value={v}>
-                {t(`fieldType.${v}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('orgcat.col.sensitivity')}
-          <select value={sensitivity} onChange={(e) => { setSensitivity(e.target.value as Sensitivity); }} data-testid="field-sensitivity">
-            {SENSITIVITIES.map((v) => (
-              <option key={v} value={v}>
-                {t(`sensitivity.${v}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
-      <div className="form-row">
-        <label>
-          {t('orgcat.col.mask')}
-          <select value={mask ?? defaultMask(type)} onChange={(e) => { setMask(e.target.value as MaskRule); }}>
-            {MASK_RULES.map((v) => (
-              <option key={v} value={v}>
-                {t(`mask.${v}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('orgcat.col.category')}
-          <select value={category} onChange={(e) => { setCategory(e.target.value as Category); }}>
-            {CATEGORIES.map((v) => (
-              <option key={v} value={v}>
-                {t(`category.${v}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
+      <FieldAttributes
+        value={{ type, sensitivity, mask, category }}
+        onChange={(v) => { setType(v.type); setSensitivity(v.sensitivity); setMask(v.mask); setCategory(v.category); }}
+      />
       {create && <p className="form-hint">{t('orgcat.newFieldHidden')}</p>}
     </EntityForm>
   );
