@@ -9,7 +9,7 @@
  * email, address, province, city, wechat).
  */
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   cellEdits,
@@ -26,39 +26,21 @@ import {
   storedRoles,
   strokeCells,
 } from './grid';
-import { DIST_MOCK, openApp, screenshot, serveStatic, type Opened } from './support';
+import { screenshot, sharedMockApp } from './support';
 
-let server: Awaited<ReturnType<typeof serveStatic>>;
-// One browser for the whole file (starting one per flow would cost more than the flows); every
-// flow loads the page afresh, so the mock workspace starts from the demo each time.
-let browser: Opened;
+const app = sharedMockApp();
 let loads = 0;
-
-beforeAll(async () => {
-  server = await serveStatic(DIST_MOCK);
-  browser = await openApp(server.url, { locale: 'en-US' });
-});
-
-afterAll(async () => {
-  await browser.close();
-  await server.stop();
-});
-
-afterEach(() => {
-  const problems = browser.problems.splice(0);
-  expect(problems, 'the page logs no errors').toEqual([]);
-});
 
 /** The editor, freshly loaded with `query` (mock switches), in English and the light theme. */
 async function open(query = ''): Promise<Page> {
-  const { page } = browser;
+  const { page } = app.browser;
   await page.evaluate(() => {
     localStorage.clear();
   });
   loads++;
   const params = new URLSearchParams(query.replace(/^\?/, ''));
   params.set('load', String(loads));
-  await page.goto(`${server.url}?${params.toString()}`);
+  await page.goto(`${app.server.url}?${params.toString()}`);
   await openEditor(page);
   return page;
 }

@@ -5,32 +5,16 @@
  * preview and changes nothing, then a good import.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { DIST_MOCK, openApp, screenshot, serveStatic, type Opened } from './support';
+import { screenshot, sharedMockApp } from './support';
 
-let server: Awaited<ReturnType<typeof serveStatic>>;
-let browser: Opened;
+const app = sharedMockApp();
 let loads = 0;
-
-beforeAll(async () => {
-  server = await serveStatic(DIST_MOCK);
-  browser = await openApp(server.url, { locale: 'en-US' });
-});
-
-afterAll(async () => {
-  await browser.close();
-  await server.stop();
-});
-
-afterEach(() => {
-  const problems = browser.problems.splice(0);
-  expect(problems, 'the page logs no errors').toEqual([]);
-});
 
 /** A screen freshly loaded (the mock starts from the demo each time) in `lang` and `theme`. */
 async function open(section: 'org' | 'catalog', { lang = 'en', theme = 'light', query = '' } = {}): Promise<Page> {
-  const { page } = browser;
+  const { page } = app.browser;
   await page.evaluate(
     ([l, th]) => {
       localStorage.clear();
@@ -40,7 +24,7 @@ async function open(section: 'org' | 'catalog', { lang = 'en', theme = 'light', 
     [lang, theme],
   );
   loads++;
-  await page.goto(`${server.url}?load=${loads}${query}#${section}`);
+  await page.goto(`${app.server.url}?load=${loads}${query}#${section}`);
   await page.getByTestId(`${section}-screen`).waitFor();
   return page;
 }

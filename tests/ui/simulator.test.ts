@@ -7,13 +7,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { SimFixtures } from '../../ui/src/lib/backend/bindings/SimFixtures';
 import type { SimulationReport } from '../../ui/src/lib/backend/bindings/SimulationReport';
 import { ROOT } from '../support/paths';
 import { calls, cellPoint, dragChip, openEditor, saved } from './grid';
-import { DIST_MOCK, openApp, screenshot, serveStatic, type Opened } from './support';
+import { screenshot, sharedMockApp } from './support';
 
 const FX = JSON.parse(readFileSync(path.join(ROOT, 'ui/src/lib/backend/fixtures/simulator.json'), 'utf8')) as SimFixtures;
 /** ui/src/simulator/SimGrid.tsx: customer, tier and owner columns, then one per field. */
@@ -25,34 +25,18 @@ function view(key: string): SimulationReport {
   return v;
 }
 
-let server: Awaited<ReturnType<typeof serveStatic>>;
-let browser: Opened;
+const app = sharedMockApp();
 let loads = 0;
 
-beforeAll(async () => {
-  server = await serveStatic(DIST_MOCK);
-  browser = await openApp(server.url, { locale: 'en-US' });
-});
-
-afterAll(async () => {
-  await browser.close();
-  await server.stop();
-});
-
-afterEach(() => {
-  const problems = browser.problems.splice(0);
-  expect(problems, 'the page logs no errors').toEqual([]);
-});
-
 async function open(hash: string, query = ''): Promise<Page> {
-  const { page } = browser;
+  const { page } = app.browser;
   await page.evaluate(() => {
     localStorage.clear();
   });
   loads++;
   const params = new URLSearchParams(query);
   params.set('load', String(loads));
-  await page.goto(`${server.url}?${params.toString()}${hash}`);
+  await page.goto(`${app.server.url}?${params.toString()}${hash}`);
   return page;
 }
 

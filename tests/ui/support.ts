@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
 import { ROOT, outputDir } from '../support/paths';
 
@@ -125,4 +126,39 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SHOTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/**
+ * One browser on the mock UI for a whole test file (starting one per flow would cost more than
+ * the flows): registers the hooks that start and stop it, and checks after every flow that the
+ * page logged no errors. Each flow loads the page afresh, so the mock workspace starts from the
+ * demo each time. The fields are set once `beforeAll` has run.
+ */
+export function sharedMockApp(): { server: { url: string }; browser: Opened } {
+  let server: Awaited<ReturnType<typeof serveStatic>> | undefined;
+  let browser: Opened | undefined;
+  beforeAll(async () => {
+    server = await serveStatic(DIST_MOCK);
+    browser = await openApp(server.url, { locale: 'en-US' });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  afterEach(() => {
+    const problems = browser?.problems.splice(0) ?? [];
+    expect(problems, 'the page logs no errors').toEqual([]);
+  });
+  const started = <T>(v: T | undefined): T => {
+    if (v === undefined) throw new Error('the shared browser is not started yet (use it inside a test)');
+    return v;
+  };
+  return {
+    get server() {
+      return started(server);
+    },
+    get browser() {
+      return started(browser);
+    },
+  };
 }

@@ -112,6 +112,28 @@ function IdInput({ value, onChange, disabled, testId }: { value: string; onChang
   );
 }
 
+/** A set of roles to tick (an employee's roles, a role's parents). */
+function RoleChecks({ legend, roles, checked, onChange, testId }: { legend: string; roles: OrgCatalog['roles']; checked: string[]; onChange: (ids: string[]) => void; testId: string }) {
+  const { i18n } = useTranslation();
+  const zh = i18n.resolvedLanguage === 'zh';
+  return (
+    <fieldset className="orgcat-checks" data-testid={testId}>
+      <legend>{legend}</legend>
+      {roles.map((r) => (
+        <label key={r.id} className="toolbar-check">
+          <input
+            type="checkbox"
+            checked={checked.includes(r.id)}
+            onChange={(e) => { onChange(e.target.checked ? [...checked, r.id] : checked.filter((x) => x !== r.id)); }}
+            value={r.id}
+          />
+          {zh ? r.nameZh : r.nameEn}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
 function TextInput({ label, value, onChange, testId, lang }: { label: string; value: string; onChange: (v: string) => void; testId: string; lang?: string }) {
   return (
     <label>
@@ -223,27 +245,13 @@ export function EmployeeDialog({ org, value, onClose, onSaved, department }: Pro
             ))}
         </datalist>
       </label>
-      <fieldset className="orgcat-checks" data-testid="employee-roles">
-        <legend>{t('orgcat.col.roles')}</legend>
-        {org.roles.map((r) => (
-          <label key={r.id} className="toolbar-check">
-            <input
-              type="checkbox"
-              checked={roles.includes(r.id)}
-              onChange={(e) => { setRoles(e.target.checked ? [...roles, r.id] : roles.filter((x) => x !== r.id)); }}
-              value={r.id}
-            />
-            {zh ? r.nameZh : r.nameEn}
-          </label>
-        ))}
-      </fieldset>
+      <RoleChecks legend={t('orgcat.col.roles')} roles={org.roles} checked={roles} onChange={setRoles} testId="employee-roles" />
     </EntityForm>
   );
 }
 
 export function RoleDialog({ org, value, onClose, onSaved }: Props<OrgCatalog['roles'][number]>) {
-  const { t, i18n } = useTranslation();
-  const zh = i18n.resolvedLanguage === 'zh';
+  const { t } = useTranslation();
   const create = value === null;
   const [id, setId] = useState(value?.id ?? '');
   const [nameZh, setNameZh] = useState(value?.nameZh ?? '');
@@ -271,22 +279,7 @@ export function RoleDialog({ org, value, onClose, onSaved }: Props<OrgCatalog['r
       <TextInput label={t('orgcat.col.nameZh')} value={nameZh} onChange={setNameZh} testId="role-name-zh" lang="zh-CN" />
       <TextInput label={t('orgcat.col.nameEn')} value={nameEn} onChange={setNameEn} testId="role-name-en" lang="en" />
       <TextInput label={t('orgcat.col.description')} value={description} onChange={setDescription} testId="role-description" />
-      <fieldset className="orgcat-checks" data-testid="role-inherits">
-        <legend>{t('orgcat.col.inherits')}</legend>
-        {org.roles
-          .filter((r) => r.id !== id)
-          .map((r) => (
-            <label key={r.id} className="toolbar-check">
-              <input
-                type="checkbox"
-                checked={inherits.includes(r.id)}
-                onChange={(e) => { setInherits(e.target.checked ? [...inherits, r.id] : inherits.filter((x) => x !== r.id)); }}
-                value={r.id}
-              />
-              {zh ? r.nameZh : r.nameEn}
-            </label>
-          ))}
-      </fieldset>
+      <RoleChecks legend={t('orgcat.col.inherits')} roles={org.roles.filter((r) => r.id !== id)} checked={inherits} onChange={setInherits} testId="role-inherits" />
     </EntityForm>
   );
 }
