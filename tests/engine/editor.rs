@@ -126,7 +126,7 @@ fn deleting_a_role_says_who_loses_what_then_removes_every_trace() {
     s.check_all().unwrap();
     assert!(!s.roles.contains_key(&role));
     assert!(s.employees.values().all(|e| !e.roles.contains(&role)));
-    assert!(s.cells.keys().all(|k| k.role != role));
+    assert!(s.cells.iter().all(|(r, _, _)| *r != role));
     // And it can be undone like any revision.
     ws.restore(&actor(), r.revision.unwrap() - 1).unwrap();
     assert!(ws.snapshot().unwrap().roles.contains_key(&role));

@@ -263,8 +263,8 @@ fn deleting_a_field_removes_its_cells_in_the_same_revision() {
         .snapshot()
         .unwrap()
         .cells
-        .keys()
-        .filter(|k| k.field.as_str() == "customer.wechat")
+        .iter()
+        .filter(|(_, f, _)| f.as_str() == "customer.wechat")
         .count();
     assert!(decided > 0);
     let r = ws

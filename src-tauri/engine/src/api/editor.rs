@@ -8,9 +8,9 @@ use ts_rs::TS;
 
 use super::{ApiError, EditReport, Workspace};
 use crate::model::{
-    Action, Actor, Category, Cell, CellKey, Change, Effect, EmployeeId, Entity, EntityKind, Field,
-    FieldId, FieldType, Level, MaskRule, ObjectDef, ObjectId, ObjectPolicy, PolicyKey, Role,
-    RoleId, Sensitivity, Snapshot, Tier,
+    Action, Actor, Category, Cell, Change, Effect, EmployeeId, Entity, EntityKind, Field, FieldId,
+    FieldType, Level, MaskRule, ObjectDef, ObjectId, ObjectPolicy, PolicyKey, Role, RoleId,
+    Sensitivity, Snapshot, Tier,
 };
 use crate::simulate;
 
@@ -312,11 +312,7 @@ impl Workspace {
             changes.push(Change::put(Entity::Role(r)));
         }
         for f in s.fields.keys() {
-            let key = CellKey {
-                role: role.clone(),
-                field: f.clone(),
-            };
-            if s.cells.contains_key(&key) {
+            if s.cells.contains(role.as_str(), f.as_str()) {
                 changes.push(Change::remove(EntityKind::Cell, format!("{role}/{f}")));
             }
         }

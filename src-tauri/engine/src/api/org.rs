@@ -574,12 +574,9 @@ fn deletion(
             );
             refuse(format!("field `{id}`"), blockers, "change them first")?;
             let roles: HashSet<&str> = s.roles.keys().map(|r| r.as_str()).collect();
-            for k in s.cells.keys().filter(|k| k.field.as_str() == id) {
-                if roles.contains(k.role.as_str()) {
-                    changes.push(Change::remove(
-                        EntityKind::Cell,
-                        format!("{}/{}", k.role, k.field),
-                    ));
+            for (role, field, _) in s.cells.iter().filter(|(_, f, _)| f.as_str() == id) {
+                if roles.contains(role.as_str()) {
+                    changes.push(Change::remove(EntityKind::Cell, format!("{role}/{field}")));
                 }
             }
         }

@@ -500,7 +500,7 @@ impl Workspace {
             match cell {
                 Some(c) => after.apply(&Change::put(Entity::Cell(CellEntry { key, cell: *c }))),
                 None => {
-                    after.cells.remove(&key);
+                    after.cells.remove(key.role.as_str(), key.field.as_str());
                 }
             }
         }

@@ -76,11 +76,12 @@ pub fn export_wide(s: &Snapshot, w: &mut W<'_>) -> Result<(), csv::Error> {
     for f in s.fields.keys() {
         let mut row = vec![f.to_string()];
         for r in s.roles.keys() {
-            let key = CellKey {
-                role: r.clone(),
-                field: f.clone(),
-            };
-            row.push(s.cells.get(&key).map(|c| c.to_string()).unwrap_or_default());
+            row.push(
+                s.cells
+                    .get(r.as_str(), f.as_str())
+                    .map(|c| c.to_string())
+                    .unwrap_or_default(),
+            );
         }
         w.write_record(&row)?;
     }
@@ -91,11 +92,7 @@ pub fn export_long(s: &Snapshot, w: &mut W<'_>) -> Result<(), csv::Error> {
     w.write_record(["role", "field", "level"])?;
     for f in s.fields.keys() {
         for r in s.roles.keys() {
-            let key = CellKey {
-                role: r.clone(),
-                field: f.clone(),
-            };
-            if let Some(c) = s.cells.get(&key) {
+            if let Some(c) = s.cells.get(r.as_str(), f.as_str()) {
                 w.write_record([r.as_str(), f.as_str(), &c.to_string()])?;
             }
         }

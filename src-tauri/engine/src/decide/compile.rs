@@ -10,9 +10,8 @@ use std::collections::HashMap;
 pub type IxMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 use crate::model::{
-    CellKey, CustomerId, Effect, Employee, FieldId, GrantSubject, GrantWhat, GuardrailEffect,
-    Level, MaskRule, ObjectId, RoleId, Scope, Sensitivity, Snapshot, Status, TemporaryGrant,
-    ACTION_COUNT,
+    CustomerId, Effect, Employee, FieldId, GrantSubject, GrantWhat, GuardrailEffect, Level,
+    MaskRule, ObjectId, RoleId, Scope, Sensitivity, Snapshot, Status, TemporaryGrant, ACTION_COUNT,
 };
 
 /// Index of a role in [`Policy::roles`].
@@ -302,21 +301,26 @@ impl Policy {
 
         let nf = fields.len();
         let mut cells = vec![PackedCell::default(); roles.len().saturating_mul(nf)];
-        // Cells are ordered by role, so the role is looked up once per run of its cells.
-        let mut last: Option<(&RoleId, Option<RoleIx>)> = None;
-        for (CellKey { role, field }, cell) in &s.cells {
-            let r = match last {
-                Some((id, ix)) if id == role => ix,
-                _ => {
-                    let ix = role_ix.get(role).copied();
-                    last = Some((role, ix));
-                    ix
-                }
+        // The cell map's columns are mapped to field indices once; then each role's row is a
+        // walk over contiguous slots.
+        let column_ix: Vec<Option<usize>> = s
+            .cells
+            .columns()
+            .iter()
+            .map(|f| field_ix.get(f).map(|i| *i as usize))
+            .collect();
+        for (role, row) in s.cells.rows() {
+            let Some(&r) = role_ix.get(role) else {
+                continue;
             };
-            if let (Some(r), Some(&f)) = (r, field_ix.get(field)) {
-                let i = usize::from(r) * nf + f as usize;
-                if let Some(slot) = cells.get_mut(i) {
-                    *slot = PackedCell::new(*cell);
+            let Some(out) = cells.get_mut(usize::from(r) * nf..(usize::from(r) + 1) * nf) else {
+                continue;
+            };
+            for (cell, f) in row.iter().zip(&column_ix) {
+                if let (Some(cell), Some(f)) = (cell, f) {
+                    if let Some(slot) = out.get_mut(*f) {
+                        *slot = PackedCell::new(*cell);
+                    }
                 }
             }
         }

@@ -378,25 +378,19 @@ impl<'a> Exporter<'a> {
             }
         }
         let mut groups: BTreeMap<GroupKey, Vec<FieldId>> = BTreeMap::new();
-        for (key, cell) in &s.cells {
-            let (Some(f), true) = (s.fields.get(&key.field), s.roles.contains_key(&key.role))
-            else {
+        for (role, field, cell) in s.cells.iter() {
+            let (Some(f), true) = (s.fields.get(field), s.roles.contains_key(role)) else {
                 continue;
             };
             if cell.level > Level::Hidden {
                 groups
-                    .entry((
-                        key.role.clone(),
-                        f.object.clone(),
-                        GroupKind::Level,
-                        cell.level,
-                    ))
+                    .entry((role.clone(), f.object.clone(), GroupKind::Level, cell.level))
                     .or_default()
                     .push(f.id.clone());
             }
             if let Some(a) = cell.approval.filter(|a| *a > cell.level) {
                 groups
-                    .entry((key.role.clone(), f.object.clone(), GroupKind::Request, a))
+                    .entry((role.clone(), f.object.clone(), GroupKind::Request, a))
                     .or_default()
                     .push(f.id.clone());
             }

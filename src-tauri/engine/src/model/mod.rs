@@ -6,6 +6,7 @@
 //! CSV layer parses it, all through the [`Snapshot`] aggregate and [`Entity`] changes.
 
 mod catalog;
+mod cells;
 mod dynamic;
 mod entity;
 mod enums;
@@ -18,6 +19,7 @@ mod record;
 mod snapshot;
 
 pub use catalog::{Field, ObjectDef, Tier};
+pub use cells::CellMap;
 pub use dynamic::{AccessRequest, GrantSubject, GrantWhat, RequestStatus, TemporaryGrant};
 pub use entity::{CellEntry, Change, Entity, EntityKind, PolicyKey};
 pub use enums::{

@@ -1,13 +1,13 @@
 //! The in-memory aggregate of a workspace and its reference checks.
 
 use indexmap::IndexMap;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::{
-    AccessRequest, Cell, CellKey, Change, Department, DeptId, Employee, EmployeeId, Entity,
-    EntityKind, Field, FieldId, GrantId, GrantSubject, GrantWhat, Guardrail, GuardrailEffect,
-    GuardrailId, ModelError, ObjectDef, ObjectId, ObjectPolicy, PolicyKey, RequestId, Role, RoleId,
-    TemporaryGrant, Tier, TierId, MAX_RANK,
+    AccessRequest, Cell, CellKey, CellMap, Change, Department, DeptId, Employee, EmployeeId,
+    Entity, EntityKind, Field, FieldId, GrantId, GrantSubject, GrantWhat, Guardrail,
+    GuardrailEffect, GuardrailId, ModelError, ObjectDef, ObjectId, ObjectPolicy, PolicyKey,
+    RequestId, Role, RoleId, TemporaryGrant, Tier, TierId, MAX_RANK,
 };
 
 /// Everything a workspace holds except sample customers, in display order.
@@ -20,7 +20,7 @@ pub struct Snapshot {
     pub tiers: IndexMap<TierId, Tier>,
     pub fields: IndexMap<FieldId, Field>,
     /// Decided cells. An absent cell is hidden and not yet decided (the review queue).
-    pub cells: HashMap<CellKey, Cell>,
+    pub cells: CellMap,
     pub policies: IndexMap<PolicyKey, ObjectPolicy>,
     pub guardrails: IndexMap<GuardrailId, Guardrail>,
     pub grants: IndexMap<GrantId, TemporaryGrant>,
@@ -66,11 +66,7 @@ impl Snapshot {
     /// The cell of `role` x `field` (hidden when undecided).
     pub fn cell(&self, role: &RoleId, field: &FieldId) -> Cell {
         self.cells
-            .get(&CellKey {
-                role: role.clone(),
-                field: field.clone(),
-            })
-            .copied()
+            .get(role.as_str(), field.as_str())
             .unwrap_or_default()
     }
 
@@ -89,7 +85,7 @@ impl Snapshot {
                     role: RoleId::new(role).ok()?,
                     field: FieldId::new(field).ok()?,
                 };
-                let cell = *self.cells.get(&k)?;
+                let cell = self.cells.get_key(&k)?;
                 Some(Entity::Cell(super::CellEntry { key: k, cell }))
             }
             EntityKind::Policy => {
@@ -179,8 +175,8 @@ impl Snapshot {
                 self.fields.shift_remove(key);
             }
             EntityKind::Cell => {
-                if let Some(Entity::Cell(e)) = self.get(kind, key) {
-                    self.cells.remove(&e.key);
+                if let Some((role, field)) = key.split_once('/') {
+                    self.cells.remove(role, field);
                 }
             }
             EntityKind::Policy => {
@@ -427,12 +423,12 @@ impl Snapshot {
         out.extend(self.fields.values().cloned().map(Entity::Field));
         for f in self.fields.keys() {
             for r in self.roles.keys() {
-                let key = CellKey {
-                    role: r.clone(),
-                    field: f.clone(),
-                };
-                if let Some(cell) = self.cells.get(&key) {
-                    out.push(Entity::Cell(super::CellEntry { key, cell: *cell }));
+                if let Some(cell) = self.cells.get(r.as_str(), f.as_str()) {
+                    let key = CellKey {
+                        role: r.clone(),
+                        field: f.clone(),
+                    };
+                    out.push(Entity::Cell(super::CellEntry { key, cell }));
                 }
             }
         }
