@@ -261,7 +261,7 @@ fn every_refusal_has_its_own_error() {
     // A correctly signed payload whose stated digest does not match its policy.
     let lied = resign(
         &bytes,
-        |p| p["policy"]["levels"]["sales_rep"] = serde_json::Value::String("3".repeat(60)),
+        |p| p["policy"]["cells"]["sales_rep"] = serde_json::Value::String("3".repeat(60)),
         &alice,
     );
     assert!(matches!(
@@ -279,6 +279,143 @@ fn every_refusal_has_its_own_error() {
         bundle::verify(&future, &ok),
         Err(BundleError::UnsupportedFormat(_))
     ));
+}
+
+/// Re-signs an edited payload with its content digest recomputed over the edited policy, as
+/// someone holding the key would: only the content checks stand between it and a service.
+fn resign_with_digest(
+    bytes: &[u8],
+    edit: impl FnOnce(&mut serde_json::Value),
+    secret: &SecretKey,
+) -> Vec<u8> {
+    resign(
+        bytes,
+        |p| {
+            edit(p);
+            let policy = serde_json::to_vec(&p["policy"]).unwrap();
+            p["meta"]["contentDigest"] = bundle::payload::digest_of(&policy).into();
+        },
+        secret,
+    )
+}
+
+#[test]
+fn malformed_cells_in_a_correctly_signed_bundle_are_refused() {
+    let (_t, mut ws) = demo(10);
+    let (_, secret, trusted) = key(&mut ws, "alice");
+    let built = ws
+        .build_bundle(&actor(), &opts(), std::slice::from_ref(&secret))
+        .unwrap();
+    let ok = verify_opts(vec![trusted]);
+    // The digest is over the policy's bytes as they stand (here re-serialized with other key
+    // order), so an untouched re-signed policy verifies: the refusals below are about content.
+    let same = resign_with_digest(&built.bytes, |_| {}, &secret);
+    assert!(bundle::verify(&same, &ok).is_ok());
+
+    let policy = &built.payload.policy;
+    let nf = policy.fields.len();
+    assert!(
+        policy
+            .cells
+            .values()
+            .any(|c| c.bytes().any(|b| b.is_ascii_lowercase())),
+        "the demo has approval-gated cells (letters)"
+    );
+    let refused = |edit: &dyn Fn(&mut serde_json::Value)| -> BundleError {
+        let bytes = resign_with_digest(&built.bytes, edit, &secret);
+        bundle::verify(&bytes, &ok).unwrap_err()
+    };
+    let malformed = |e: BundleError| match e {
+        BundleError::Malformed(m) => m,
+        other => panic!("expected a malformed-bundle refusal, got {other:?}"),
+    };
+    let cells = |p: &mut serde_json::Value, v: String| p["policy"]["cells"]["sales_rep"] = v.into();
+
+    let m = malformed(refused(&|p| cells(p, "0".repeat(nf - 1))));
+    assert!(
+        m.contains(&format!(
+            "cells of role `sales_rep` have {} characters for {nf} fields",
+            nf - 1
+        )),
+        "{m}"
+    );
+    let first = &policy.fields[0].id;
+    for bad in ["4", "g", "-", "A"] {
+        let m = malformed(refused(&|p| {
+            cells(p, format!("{bad}{}", "0".repeat(nf - 1)))
+        }));
+        assert!(
+            m.contains(&format!(
+                "cell character `{bad}` of role `sales_rep`, field `{first}` is not one of 0-3, a-f"
+            )),
+            "{m}"
+        );
+    }
+    let m = malformed(refused(&|p| {
+        p["policy"]["cells"]["ghost"] = "0".repeat(nf).into()
+    }));
+    assert!(m.contains("cells name unknown role `ghost`"), "{m}");
+    // The v1 layout (`levels` and a map of gated field ids) under the v2 format name.
+    let e = refused(&|p| {
+        let c = p["policy"]
+            .as_object_mut()
+            .unwrap()
+            .remove("cells")
+            .unwrap();
+        p["policy"]["levels"] = c;
+        p["policy"]["approvals"] = serde_json::json!({"sales_rep": {"customer.phone": "read"}});
+    });
+    assert!(
+        matches!(&e, BundleError::UnknownField(m) if m.contains("unknown field `levels`")),
+        "{e:?}"
+    );
+
+    // A bundle of the earlier format is refused by name, with what to do.
+    let v1 = resign_with_digest(
+        &built.bytes,
+        |p| p["format"] = "permgrid.bundle.v1".into(),
+        &secret,
+    );
+    let err = bundle::verify(&v1, &ok).unwrap_err();
+    assert_eq!(
+        err,
+        BundleError::UnsupportedFormat("permgrid.bundle.v1".into())
+    );
+    assert!(err.to_string().contains("rebuild the bundle"), "{err}");
+}
+
+#[test]
+fn a_workspace_with_a_broken_audit_chain_is_not_signed_over() {
+    let (t, mut ws) = demo(10);
+    let (_, secret, _) = key(&mut ws, "alice");
+    let head = ws.audit_verify().unwrap().head;
+    let built = ws
+        .build_bundle(&actor(), &opts(), std::slice::from_ref(&secret))
+        .unwrap();
+    assert_eq!(
+        built.payload.meta.audit_head, head,
+        "the bundle anchors the chain's head as it was before its own entry"
+    );
+    drop(ws);
+    // Someone rewrites an entry by hand (the triggers that forbid it dropped first).
+    let conn = rusqlite::Connection::open(&t.path).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;
+         UPDATE audit SET actor = 'mallory' WHERE seq = 2;",
+    )
+    .unwrap();
+    drop(conn);
+    let mut ws = Workspace::open(&t.path).unwrap();
+    let err = ws
+        .build_bundle(&actor(), &opts(), std::slice::from_ref(&secret))
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::PreconditionFailed);
+    assert!(
+        err.to_string()
+            .contains("the audit log is broken at entry 2: its content does not match its hash"),
+        "{err}"
+    );
+    assert_eq!(ws.bundle_history().unwrap().len(), 1, "nothing recorded");
 }
 
 #[test]

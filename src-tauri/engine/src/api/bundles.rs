@@ -198,7 +198,16 @@ impl Workspace {
         let (snap, revision) = self.snapshot_at(opts.revision)?;
         let meta = self.store.meta()?;
         let serial = self.store.next_serial()?;
-        let head = self.store.audit_verify()?.head;
+        // The bundle anchors the audit chain's head; a broken chain is not signed over.
+        let audit = self.store.audit_verify_links()?;
+        if let Some(b) = audit.broken {
+            return Err(ApiError::Precondition(format!(
+                "the audit log is broken at entry {}: {}; run `permgrid audit verify` and \
+                 investigate before signing a policy from this workspace",
+                b.seq, b.reason
+            )));
+        }
+        let head = audit.head;
         let mut targets = vec![Target::Native];
         for t in &opts.targets {
             if !targets.contains(t) {

@@ -80,13 +80,20 @@ impl Envelope {
 
     /// Whether `sig` is a valid signature of this envelope by `key`.
     pub fn check(&self, sig: &EnvelopeSignature, key: &VerifyingKey) -> bool {
-        let (Some(body), Ok(raw)) = (self.payload_bytes(), STANDARD.decode(&sig.sig)) else {
+        self.payload_bytes()
+            .is_some_and(|body| self.check_body(sig, key, &body))
+    }
+
+    /// Whether `sig` is a valid signature by `key` of `body`, this envelope's decoded payload
+    /// (decode once, check several signatures).
+    pub fn check_body(&self, sig: &EnvelopeSignature, key: &VerifyingKey, body: &[u8]) -> bool {
+        let Ok(raw) = STANDARD.decode(&sig.sig) else {
             return false;
         };
         let Ok(signature) = Signature::from_slice(&raw) else {
             return false;
         };
-        key.verify_strict(&pae(&self.payload_type, &body), &signature)
+        key.verify_strict(&pae(&self.payload_type, body), &signature)
             .is_ok()
     }
 }

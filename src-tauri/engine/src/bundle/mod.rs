@@ -22,7 +22,7 @@ pub enum BundleError {
     Malformed(String),
     #[error("bundle has an unknown field: {0}")]
     UnknownField(String),
-    #[error("bundle format `{0}` is not supported (this verifier reads `permgrid.bundle.v1`)")]
+    #[error("bundle format `{0}` is not supported (this verifier reads `permgrid.bundle.v2`; rebuild the bundle with this version of permgrid)")]
     UnsupportedFormat(String),
     #[error("bundle is not signed")]
     Unsigned,

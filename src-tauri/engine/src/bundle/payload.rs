@@ -14,8 +14,9 @@ use crate::model::{
     TemporaryGrant, TierId, ACTION_COUNT,
 };
 
-/// The payload format this build writes and reads.
-pub const FORMAT: &str = "permgrid.bundle.v1";
+/// The payload format this build writes and reads. v2 keeps each cell, approval-gated level
+/// included, as one character (`cells`); v1 had level digits and a map of gated field ids.
+pub const FORMAT: &str = "permgrid.bundle.v2";
 
 /// Where a bundle is meant to be evaluated.
 #[derive(
@@ -88,7 +89,8 @@ pub struct BundleMeta {
     pub expires_at: DateTime<Utc>,
     pub producer: String,
     pub targets: Vec<Target>,
-    /// `sha256:` + hex SHA-256 of the canonical policy JSON.
+    /// `sha256:` + hex SHA-256 of the `policy` member's bytes exactly as they appear in the
+    /// payload (which producers write canonically).
     pub content_digest: String,
     /// Head of the workspace's audit chain when the bundle was built.
     pub audit_head: String,
@@ -176,10 +178,11 @@ pub struct PolicyDoc {
     pub objects: Vec<ObjectId>,
     pub tiers: Vec<TierDoc>,
     pub fields: Vec<FieldDoc>,
-    /// Per role, one digit per field in `fields` order: 0 hidden, 1 masked, 2 read, 3 edit.
-    pub levels: BTreeMap<RoleId, String>,
-    /// Per role, the approval-gated level of fields that have one.
-    pub approvals: BTreeMap<RoleId, BTreeMap<FieldId, Level>>,
+    /// Per role, one character per field in `fields` order (see [`cell_char`]): `0` hidden,
+    /// `1` masked, `2` read, `3` edit; `a`-`f` a level plus a higher level reachable with an
+    /// approved request (`a` hidden+masked, `b` hidden+read, `c` hidden+edit, `d` masked+read,
+    /// `e` masked+edit, `f` read+edit).
+    pub cells: BTreeMap<RoleId, String>,
     pub scopes: Vec<ScopeDoc>,
     pub guardrails: Vec<Guardrail>,
     pub grants: Vec<TemporaryGrant>,
@@ -226,11 +229,86 @@ pub fn canonical<T: Serialize>(v: &T) -> Vec<u8> {
 
 /// `sha256:` + hex of the canonical policy.
 pub fn content_digest(policy: &PolicyDoc) -> String {
-    format!("sha256:{}", hex::encode(Sha256::digest(canonical(policy))))
+    digest_of(&canonical(policy))
 }
 
-fn level_digit(l: Level) -> char {
-    char::from(b'0' + l.rank())
+/// `sha256:` + hex of some bytes.
+pub fn digest_of(bytes: &[u8]) -> String {
+    format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
+}
+
+/// The character of a cell in [`PolicyDoc::cells`].
+pub fn cell_char(cell: crate::decide::PackedCell) -> u8 {
+    let level = cell.level().rank();
+    match cell.approval() {
+        None => b'0' + level,
+        // (level, approval) in order: (0,1) a, (0,2) b, (0,3) c, (1,2) d, (1,3) e, (2,3) f.
+        Some(a) => {
+            let first = [0u8, 3, 5].get(usize::from(level)).copied().unwrap_or(0);
+            b'a' + first + a.rank().saturating_sub(level + 1)
+        }
+    }
+}
+
+/// The cell of a character of [`PolicyDoc::cells`]; `None` if it is not one.
+pub fn char_cell(c: u8) -> Option<Cell> {
+    let (level, approval) = match c {
+        b'0'..=b'3' => (c - b'0', None),
+        b'a' => (0, Some(1)),
+        b'b' => (0, Some(2)),
+        b'c' => (0, Some(3)),
+        b'd' => (1, Some(2)),
+        b'e' => (1, Some(3)),
+        b'f' => (2, Some(3)),
+        _ => return None,
+    };
+    Some(Cell {
+        level: Level::from_rank(level)?,
+        approval: match approval {
+            Some(a) => Some(Level::from_rank(a)?),
+            None => None,
+        },
+    })
+}
+
+/// A payload as read by verifiers: the policy is kept as the exact bytes that were signed, so
+/// its digest is computed over them instead of over a re-serialization.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawPayload<'a> {
+    format: String,
+    meta: BundleMeta,
+    #[serde(borrow)]
+    policy: &'a serde_json::value::RawValue,
+    exports: Vec<TargetFiles>,
+}
+
+/// Why payload bytes could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The `format` is not [`FORMAT`].
+    Format(String),
+    /// Not JSON of the payload's shape.
+    Json(serde_json::Error),
+}
+
+/// Reads payload bytes; also returns the digest of the `policy` member's bytes as they are.
+pub fn read(body: &[u8]) -> Result<(Payload, String), ReadError> {
+    let raw: RawPayload<'_> = serde_json::from_slice(body).map_err(ReadError::Json)?;
+    if raw.format != FORMAT {
+        return Err(ReadError::Format(raw.format));
+    }
+    let digest = digest_of(raw.policy.get().as_bytes());
+    let policy: PolicyDoc = serde_json::from_str(raw.policy.get()).map_err(ReadError::Json)?;
+    Ok((
+        Payload {
+            format: raw.format,
+            meta: raw.meta,
+            policy,
+            exports: raw.exports,
+        },
+        digest,
+    ))
 }
 
 impl PolicyDoc {
@@ -269,24 +347,21 @@ impl PolicyDoc {
                 mask: f.mask,
             })
             .collect();
-        let mut levels = BTreeMap::new();
-        let mut approvals: BTreeMap<RoleId, BTreeMap<FieldId, Level>> = BTreeMap::new();
         // The compiled grid is in the same role and field order as the snapshot.
-        for (ri, r) in policy.roles.iter().enumerate() {
-            let ri = u16::try_from(ri).unwrap_or(u16::MAX);
-            let mut digits = String::with_capacity(fields.len());
-            for (fi, f) in fields.iter().enumerate() {
-                let cell = policy.cell(ri, u32::try_from(fi).unwrap_or(u32::MAX));
-                digits.push(level_digit(cell.level()));
-                if let Some(a) = cell.approval() {
-                    approvals
-                        .entry(r.clone())
-                        .or_default()
-                        .insert(f.id.clone(), a);
-                }
-            }
-            levels.insert(r.clone(), digits);
-        }
+        let nf = fields.len();
+        let cells = policy
+            .roles
+            .iter()
+            .enumerate()
+            .map(|(ri, r)| {
+                let row = policy
+                    .cells
+                    .get(ri.saturating_mul(nf)..ri.saturating_add(1).saturating_mul(nf))
+                    .unwrap_or_default();
+                let chars: Vec<u8> = row.iter().map(|c| cell_char(*c)).collect();
+                (r.clone(), String::from_utf8(chars).unwrap_or_default())
+            })
+            .collect();
         let scopes = s
             .policies
             .values()
@@ -331,8 +406,7 @@ impl PolicyDoc {
                 })
                 .collect(),
             fields,
-            levels,
-            approvals,
+            cells,
             scopes,
             guardrails: s.guardrails.values().cloned().collect(),
             grants: s.grants.values().cloned().collect(),
@@ -350,67 +424,59 @@ impl PolicyDoc {
         Ok(s)
     }
 
-    /// The cells of `levels` and `approvals`, checked.
+    /// The cells of `cells`, checked.
     pub fn cells(&self) -> Result<Vec<(CellKey, Cell)>, String> {
-        let mut out = Vec::with_capacity(self.levels.len().saturating_mul(self.fields.len()));
-        for (role, digits) in &self.levels {
-            let gated = self.approvals.get(role);
-            for (f, cell) in self.cells_of(role, digits, gated)? {
+        let mut out = Vec::with_capacity(self.cells.len().saturating_mul(self.fields.len()));
+        let mut row = Vec::new();
+        for (role, chars) in &self.cells {
+            self.decode_row(role, chars, &mut row)?;
+            for (f, cell) in self.fields.iter().zip(&row) {
                 out.push((
                     CellKey {
                         role: role.clone(),
                         field: f.id.clone(),
                     },
-                    cell,
+                    *cell,
                 ));
             }
         }
         Ok(out)
     }
 
-    fn cells_of<'a>(
-        &'a self,
-        role: &RoleId,
-        digits: &'a str,
-        gated: Option<&'a BTreeMap<FieldId, Level>>,
-    ) -> Result<Vec<(&'a FieldDoc, Cell)>, String> {
-        if digits.len() != self.fields.len() {
+    /// The cells of one role, in field order, from its characters (into `out`, cleared first).
+    fn decode_row(&self, role: &RoleId, chars: &str, out: &mut Vec<Cell>) -> Result<(), String> {
+        let nf = self.fields.len();
+        if chars.len() != nf {
             return Err(format!(
-                "levels of role `{role}` have {} digits for {} fields",
-                digits.len(),
-                self.fields.len()
+                "cells of role `{role}` have {} characters for {nf} fields",
+                chars.len()
             ));
         }
-        let mut out = Vec::with_capacity(self.fields.len());
-        for (d, f) in digits.bytes().zip(&self.fields) {
-            let level = d
-                .checked_sub(b'0')
-                .and_then(Level::from_rank)
-                .ok_or_else(|| {
-                    format!(
-                        "level digit `{}` of role `{role}` is not 0-3",
-                        char::from(d)
-                    )
-                })?;
-            let cell = match gated.and_then(|g| g.get(&f.id)) {
-                Some(a) => Cell::gated(level, *a).map_err(|e| e.to_string())?,
-                None => Cell::plain(level),
-            };
-            out.push((f, cell));
+        out.clear();
+        for (i, c) in chars.bytes().enumerate() {
+            let cell = char_cell(c).ok_or_else(|| {
+                let field = self.fields.get(i).map(|f| f.id.as_str()).unwrap_or("?");
+                format!(
+                    "cell character `{}` of role `{role}`, field `{field}` is not one of 0-3, a-f",
+                    char::from(c)
+                )
+            })?;
+            out.push(cell);
         }
-        Ok(out)
+        Ok(())
     }
 
     /// The compiled decision tables, without building a cell map (the fast path verifiers use).
     pub fn compile(&self) -> Result<(Snapshot, crate::decide::Policy), String> {
         let snap = self.to_snapshot_without_cells()?;
         let mut policy = crate::decide::Policy::compile(&snap);
-        for (role, digits) in &self.levels {
+        let mut row = Vec::with_capacity(self.fields.len());
+        for (role, chars) in &self.cells {
             let Some(&ri) = policy.role_ix.get(role) else {
-                return Err(format!("levels name unknown role `{role}`"));
+                return Err(format!("cells name unknown role `{role}`"));
             };
-            let cells = self.cells_of(role, digits, self.approvals.get(role))?;
-            policy.set_role_cells(ri, cells.into_iter().map(|(_, c)| c));
+            self.decode_row(role, chars, &mut row)?;
+            policy.set_role_cells(ri, row.iter().copied());
         }
         Ok((snap, policy))
     }
@@ -513,4 +579,33 @@ pub fn action_order() -> [Action; ACTION_COUNT] {
         Action::Share,
         Action::Transfer,
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decide::PackedCell;
+
+    #[test]
+    fn every_cell_has_its_own_character_and_back() {
+        let mut seen = Vec::new();
+        for &level in Level::ALL {
+            let mut cells = vec![Cell::plain(level)];
+            cells.extend(
+                Level::ALL
+                    .iter()
+                    .filter_map(|&a| Cell::gated(level, a).ok()),
+            );
+            for cell in cells {
+                let c = cell_char(PackedCell::new(cell));
+                assert_eq!(char_cell(c), Some(cell), "{cell} as `{}`", char::from(c));
+                seen.push(c);
+            }
+        }
+        seen.sort_unstable();
+        assert_eq!(seen, b"0123abcdef".to_vec(), "ten cells, ten characters");
+        for c in 0..=u8::MAX {
+            assert_eq!(char_cell(c).is_some(), seen.contains(&c), "byte {c}");
+        }
+    }
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use ed25519_dalek::VerifyingKey;
 
 use super::envelope::{Envelope, PAYLOAD_TYPE};
-use super::payload::{content_digest, Payload, FORMAT};
+use super::payload::{self, Payload};
 use super::BundleError;
 use crate::decide::explain::Explanation;
 use crate::decide::{ActionOutcome, Policy, Subject};
@@ -99,15 +99,20 @@ pub fn read_envelope(bytes: &[u8]) -> Result<Envelope, BundleError> {
 
 /// Reads the payload of an envelope without verifying signatures (for `bundle inspect`).
 pub fn read_payload(env: &Envelope) -> Result<Payload, BundleError> {
-    let body = env
-        .payload_bytes()
-        .ok_or_else(|| BundleError::Malformed("the payload is not valid base64".into()))?;
-    let payload: Payload =
-        serde_json::from_slice(&body).map_err(|e| parse_err("the payload", &e))?;
-    if payload.format != FORMAT {
-        return Err(BundleError::UnsupportedFormat(payload.format));
-    }
-    Ok(payload)
+    read_body(&payload_body(env)?).map(|(p, _)| p)
+}
+
+fn payload_body(env: &Envelope) -> Result<Vec<u8>, BundleError> {
+    env.payload_bytes()
+        .ok_or_else(|| BundleError::Malformed("the payload is not valid base64".into()))
+}
+
+/// The payload and the digest of its policy bytes.
+fn read_body(body: &[u8]) -> Result<(Payload, String), BundleError> {
+    payload::read(body).map_err(|e| match e {
+        payload::ReadError::Format(f) => BundleError::UnsupportedFormat(f),
+        payload::ReadError::Json(e) => parse_err("the payload", &e),
+    })
 }
 
 /// Verifies a bundle file's bytes: signatures (N of M trusted keys), format, content digest,
@@ -118,13 +123,15 @@ pub fn verify(bytes: &[u8], opts: &VerifyOptions) -> Result<VerifiedBundle, Bund
     if env.signatures.is_empty() {
         return Err(BundleError::Unsigned);
     }
+    // Decoded once; every signature is checked over these bytes.
+    let body = payload_body(&env)?;
     let mut valid: Vec<String> = Vec::new();
     let mut unknown: Vec<String> = Vec::new();
     for sig in &env.signatures {
         match opts.keys.iter().find(|k| k.id == sig.keyid) {
             None => unknown.push(sig.keyid.clone()),
             Some(k) => {
-                if !env.check(sig, &k.key) {
+                if !env.check_body(sig, &k.key, &body) {
                     return Err(BundleError::BadSignature {
                         keyid: sig.keyid.clone(),
                     });
@@ -144,8 +151,7 @@ pub fn verify(bytes: &[u8], opts: &VerifyOptions) -> Result<VerifiedBundle, Bund
             required: threshold,
         });
     }
-    let payload = read_payload(&env)?;
-    let digest = content_digest(&payload.policy);
+    let (payload, digest) = read_body(&body)?;
     if digest != payload.meta.content_digest {
         return Err(BundleError::DigestMismatch {
             stated: payload.meta.content_digest.clone(),

@@ -210,8 +210,9 @@ fn data_document(snap: &Snapshot, revision: &str) -> Value {
         );
     }
 
-    // Level digits per role (0 hidden .. 3 edit, in field index order), as in the native
-    // bundle's `levels`; approval-gated levels sparse.
+    // Level digits per role (0 hidden .. 3 edit, in field index order), read in Rego with
+    // `to_number(substring(...))`; approval-gated levels sparse (the native bundle's `cells`
+    // folds them into letters, which Rego would have to decode).
     let nf = p.fields.len();
     let mut levels = Map::new();
     let mut approvals = Map::new();

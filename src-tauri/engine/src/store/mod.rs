@@ -380,6 +380,11 @@ impl Store {
         audit::verify(&self.conn)
     }
 
+    /// Verifies the audit entries' hashes and links only (see [`audit::verify_links`]).
+    pub fn audit_verify_links(&self) -> Result<AuditReport, StoreError> {
+        audit::verify_links(&self.conn)
+    }
+
     /// Adds or replaces sample customers, with one audit entry, in one transaction.
     pub fn put_customers(
         &mut self,

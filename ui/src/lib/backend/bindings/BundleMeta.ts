@@ -10,7 +10,8 @@ export type BundleMeta = { workspace: string, workspaceName: string, revision: n
  */
 serial: number, issuedAt: string, notBefore: string, expiresAt: string, producer: string, targets: Array<Target>, 
 /**
- * `sha256:` + hex SHA-256 of the canonical policy JSON.
+ * `sha256:` + hex SHA-256 of the `policy` member's bytes exactly as they appear in the
+ * payload (which producers write canonically).
  */
 contentDigest: string, 
 /**
