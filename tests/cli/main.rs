@@ -127,6 +127,30 @@ fn grant_scope_revisions_diff_restore_and_audit_work_together() {
         diff.contains("policy sales_rep/customer: own up to key_account -> team up to customer"),
         "{diff}"
     );
+    // Person by person: the sales reps lose the key-account tier, and mobile numbers turn
+    // masked (read only with approval).
+    let people = ok(&w.path, &["diff", "1", "3", "--people"]);
+    assert!(
+        people.contains("customer.mobile on prospect: read -> masked")
+            && people.contains("customer view on key_account: allow -> deny")
+            && people.contains("E018 李雷 (sales_east_sh)"),
+        "{people}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&ok(
+        &w.path,
+        &["diff", "1", "3", "--people", "--format", "json"],
+    ))
+    .unwrap();
+    let changes = v["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "one change shared by every sales rep");
+    assert!(changes[0]["lowered"].as_u64().unwrap() > 0 && changes[0]["raised"] == 0);
+    let listed = v["people"].as_array().unwrap();
+    assert_eq!(listed.len() as u64, changes[0]["people"].as_u64().unwrap());
+    assert!(listed
+        .iter()
+        .any(|p| p["employee"] == "E018" && p["change"] == 0));
+    let e = fails(&w.path, &["diff", "1", "42", "--people"]);
+    assert_eq!(e, "permgrid: unknown revision 42");
     let out = ok(&w.path, &["restore", "1"]);
     assert_eq!(out.trim(), "restored revision 1: 2 changed, revision 4");
     assert_eq!(
@@ -151,6 +175,7 @@ fn every_reporting_command_speaks_json() {
         &["info"][..],
         &["revisions"],
         &["diff", "0", "1"],
+        &["diff", "0", "1", "--people"],
         &["audit", "log"],
         &["audit", "verify"],
         &["grant", "finance", "customer.email", "read"],

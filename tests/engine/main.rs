@@ -16,6 +16,7 @@ mod csv_roundtrip;
 mod decisions;
 mod editor;
 mod org;
+mod people;
 mod random;
 mod revisions;
 mod scenarios;

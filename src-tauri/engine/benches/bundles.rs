@@ -20,74 +20,11 @@ use permgrid::bundle::{self, Envelope, PolicyDoc, Target, TrustedKey, VerifyOpti
 use permgrid::export::{engine, probes, Ask};
 use permgrid::model::*;
 
+mod common;
+use common::big;
+
 fn now() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).single().unwrap()
-}
-
-/// 500 roles x 5,000 fields over the demo's org, objects, tiers and guardrails.
-fn big() -> Snapshot {
-    let (changes, _) = permgrid::demo::build(0).unwrap();
-    let mut s = Snapshot::default();
-    for c in &changes {
-        s.apply(c);
-    }
-    let objects: Vec<ObjectId> = s.objects.keys().cloned().collect();
-    let demo_roles: Vec<RoleId> = s.roles.keys().cloned().collect();
-    for i in 0..(500 - demo_roles.len()) {
-        let id: RoleId = format!("r{i:03}").parse().unwrap();
-        s.put(Entity::Role(Role {
-            id: id.clone(),
-            name_zh: format!("角色{i}"),
-            name_en: format!("Role {i}"),
-            rank: (i % 6) as u32,
-            inherits: if i % 3 == 0 {
-                vec![demo_roles[i % demo_roles.len()].clone()]
-            } else {
-                vec![]
-            },
-            description: String::new(),
-        }));
-        for o in &objects {
-            s.put(Entity::Policy(ObjectPolicy {
-                role: id.clone(),
-                object: o.clone(),
-                scope: Scope::ALL[i % 6],
-                max_tier: None,
-                actions: [Effect::ALL[i % 3]; ACTION_COUNT],
-            }));
-        }
-    }
-    for i in 0..(5000 - s.fields.len()) {
-        let object = objects[i % objects.len()].clone();
-        s.put(Entity::Field(Field {
-            id: FieldId::of(&object, &format!("f{i:04}")).unwrap(),
-            object,
-            label_zh: format!("字段{i}"),
-            label_en: format!("Field {i}"),
-            field_type: FieldType::Text,
-            sensitivity: Sensitivity::ALL[i % 4],
-            mask: MaskRule::Full,
-            category: Category::ALL[i % 4],
-        }));
-    }
-    let roles: Vec<RoleId> = s.roles.keys().cloned().collect();
-    let fields: Vec<FieldId> = s.fields.keys().cloned().collect();
-    for (fi, f) in fields.iter().enumerate() {
-        for (ri, r) in roles.iter().enumerate() {
-            let cell = match (fi * 7 + ri * 13) % 11 {
-                0 => Cell::gated(Level::Masked, Level::Read).unwrap(),
-                x => Cell::plain(Level::ALL[x % 4]),
-            };
-            s.put(Entity::Cell(CellEntry {
-                key: CellKey {
-                    role: r.clone(),
-                    field: f.clone(),
-                },
-                cell,
-            }));
-        }
-    }
-    s
 }
 
 fn key() -> ed25519_dalek::SigningKey {

@@ -96,8 +96,18 @@ enum Command {
     },
     /// List revisions
     Revisions,
-    /// What differs between two revisions
-    Diff { from: i64, to: i64 },
+    /// What differs between two revisions: the entities changed, or with --people what every
+    /// employee gains and loses (field levels by tier, actions, sample customers reached)
+    Diff {
+        from: i64,
+        to: i64,
+        /// Per employee instead of per entity
+        #[arg(long)]
+        people: bool,
+        /// Decide at this time (RFC 3339; with --people) [default: now]
+        #[arg(long, requires = "people")]
+        at: Option<DateTime<Utc>>,
+    },
     /// Bring the workspace back to a revision (recorded as a new revision)
     Restore { revision: i64 },
     /// The customer table as an employee (or a set of roles) sees it
@@ -384,7 +394,17 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     .join("\n")
             })?;
         }
-        Command::Diff { from, to } => {
+        Command::Diff {
+            from,
+            to,
+            people: true,
+            at,
+        } => {
+            let mut ws = Workspace::open(&path)?;
+            let d = ws.people_diff(from, Some(to), at.unwrap_or(actor.at))?;
+            print(fmt, &d, || people_diff_text(from, to, &d))?;
+        }
+        Command::Diff { from, to, .. } => {
             let ws = Workspace::open(&path)?;
             let d = ws.diff(from, to)?;
             print(fmt, &d, || {
@@ -606,4 +626,91 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The text form of a people-level diff: each distinct change once, with the people it
+/// applies to, then the people whose reach alone changes.
+fn people_diff_text(from: i64, to: i64, d: &permgrid::simulate::PeopleDiff) -> String {
+    use permgrid::simulate::Presence;
+    if d.people.is_empty() {
+        return format!(
+            "from revision {from} to {to}, nobody's access changes ({} employees)",
+            d.employees
+        );
+    }
+    let mut out = vec![format!(
+        "from revision {from} to {to}: {} of {} employees change",
+        d.people.len(),
+        d.employees
+    )];
+    let person = |p: &permgrid::simulate::PersonChange| {
+        let mut s = format!("{} {} ({})", p.employee, p.name, p.department);
+        match p.presence {
+            Presence::Added => s.push_str(" [new]"),
+            Presence::Removed => s.push_str(" [gone]"),
+            Presence::Both => {}
+        }
+        if p.customers_gained > 0 || p.customers_lost > 0 {
+            s.push_str(&format!(
+                ", customers +{} -{}",
+                p.customers_gained, p.customers_lost
+            ));
+        }
+        s
+    };
+    for (i, c) in d.changes.iter().enumerate() {
+        out.push(String::new());
+        out.push(format!(
+            "change {}: {} people, {} levels raised, {} lowered, {} actions",
+            i + 1,
+            c.people,
+            c.raised,
+            c.lowered,
+            c.actions.len()
+        ));
+        for l in c.levels.iter().take(20) {
+            out.push(format!(
+                "  {} on {}: {} -> {}",
+                l.field, l.tier, l.before, l.after
+            ));
+        }
+        if c.levels.len() > 20 {
+            out.push(format!("  ... {} more level changes", c.levels.len() - 20));
+        }
+        for a in c.actions.iter().take(20) {
+            out.push(format!(
+                "  {} {} on {}: {} -> {}",
+                a.object, a.action, a.tier, a.before, a.after
+            ));
+        }
+        if c.actions.len() > 20 {
+            out.push(format!(
+                "  ... {} more action changes",
+                c.actions.len() - 20
+            ));
+        }
+        let who: Vec<String> = d
+            .people
+            .iter()
+            .filter(|p| p.change == u32::try_from(i).ok())
+            .take(10)
+            .map(person)
+            .collect();
+        out.push(format!("  people: {}", who.join("; ")));
+        if c.people > 10 {
+            out.push(format!("  ... and {} more", c.people - 10));
+        }
+    }
+    let reach_only: Vec<String> = d
+        .people
+        .iter()
+        .filter(|p| p.change.is_none())
+        .map(person)
+        .collect();
+    if !reach_only.is_empty() {
+        out.push(String::new());
+        out.push("reach only:".into());
+        out.extend(reach_only.into_iter().map(|p| format!("  {p}")));
+    }
+    out.join("\n")
 }

@@ -15,7 +15,7 @@ use crate::model::{
     TierId, CUSTOMER_OBJECT,
 };
 use crate::simulate::{
-    self, Comparison, CustomerTable, FieldAccess, Side, Simulation, ViewPage, WhoCan,
+    self, Comparison, CustomerTable, FieldAccess, PeopleDiff, Side, Simulation, ViewPage, WhoCan,
 };
 
 /// Whose view: a named employee, or a set of roles (optionally placed in a department).
@@ -107,7 +107,72 @@ fn not_found(kind: &'static str, id: impl ToString) -> ApiError {
     }
 }
 
+/// A version of the workspace to compare against: compiled, with the sample customers laid
+/// out for reach only (no field values, which a people-level diff never shows).
+struct Compared {
+    snap: Snapshot,
+    policy: Policy,
+    table: CustomerTable,
+}
+
+impl Compared {
+    fn new(snap: Snapshot, customers: &[Customer]) -> Compared {
+        let policy = Policy::compile(&snap);
+        let table = CustomerTable::records(&policy, customers);
+        Compared {
+            snap,
+            policy,
+            table,
+        }
+    }
+
+    fn version(&self) -> simulate::Version<'_> {
+        simulate::Version {
+            policy: &self.policy,
+            snap: &self.snap,
+            table: &self.table,
+        }
+    }
+}
+
+/// `snap` with `cells` set (`None` removes a decision), every role and field checked.
+fn with_cells(
+    snap: &Snapshot,
+    cells: &[(RoleId, FieldId, Option<Cell>)],
+) -> Result<Snapshot, ApiError> {
+    let mut after = snap.clone();
+    for (role, field, cell) in cells {
+        if !after.roles.contains_key(role) {
+            return Err(not_found("role", role));
+        }
+        if !after.fields.contains_key(field) {
+            return Err(not_found("field", field));
+        }
+        match cell {
+            Some(c) => after.apply(&Change::put(Entity::Cell(CellEntry {
+                key: CellKey {
+                    role: role.clone(),
+                    field: field.clone(),
+                },
+                cell: *c,
+            }))),
+            None => {
+                after.cells.remove(role.as_str(), field.as_str());
+            }
+        }
+    }
+    Ok(after)
+}
+
 impl Loaded {
+    fn version(&self) -> simulate::Version<'_> {
+        simulate::Version {
+            policy: &self.policy,
+            snap: &self.snap,
+            table: &self.table,
+        }
+    }
+
     fn build(snap: Snapshot, customers: Vec<Customer>, rev: i64, mask_key: Vec<u8>) -> Loaded {
         let policy = Policy::compile(&snap);
         let table = CustomerTable::new(&policy, &customers);
@@ -485,25 +550,7 @@ impl Workspace {
         at: DateTime<Utc>,
     ) -> Result<Comparison, ApiError> {
         let now = self.loaded()?;
-        let mut after = now.snap.clone();
-        for (role, field, cell) in cells {
-            if !after.roles.contains_key(role) {
-                return Err(not_found("role", role));
-            }
-            if !after.fields.contains_key(field) {
-                return Err(not_found("field", field));
-            }
-            let key = CellKey {
-                role: role.clone(),
-                field: field.clone(),
-            };
-            match cell {
-                Some(c) => after.apply(&Change::put(Entity::Cell(CellEntry { key, cell: *c }))),
-                None => {
-                    after.cells.remove(key.role.as_str(), key.field.as_str());
-                }
-            }
-        }
+        let after = with_cells(&now.snap, cells)?;
         let pending = Loaded::build(after, now.customers.clone(), -1, now.mask_key.clone());
         let sa = now.subject(who, at)?;
         let sb = pending.subject(who, at)?;
@@ -524,6 +571,41 @@ impl Workspace {
             sim: &sim_b,
         };
         Ok(simulate::compare(&a, &b))
+    }
+
+    /// What every employee gains and loses from revision `from` to revision `to` (the current
+    /// state when `None`), deciding at `at`.
+    pub fn people_diff(
+        &mut self,
+        from: i64,
+        to: Option<i64>,
+        at: DateTime<Utc>,
+    ) -> Result<PeopleDiff, ApiError> {
+        let (before, _) = self.snapshot_at(Some(from))?;
+        let now = self.loaded()?;
+        let a = Compared::new(before, &now.customers);
+        Ok(match to {
+            None => simulate::people_diff(&a.version(), &now.version(), at),
+            Some(rev) => {
+                let b = Compared::new(self.snapshot_at(Some(rev))?.0, &now.customers);
+                simulate::people_diff(&a.version(), &b.version(), at)
+            }
+        })
+    }
+
+    /// What every employee would gain and lose if `cells` were set now (not saved).
+    pub fn people_diff_pending(
+        &mut self,
+        cells: &[(RoleId, FieldId, Option<Cell>)],
+        at: DateTime<Utc>,
+    ) -> Result<PeopleDiff, ApiError> {
+        let now = self.loaded()?;
+        let pending = Compared::new(with_cells(&now.snap, cells)?, &now.customers);
+        Ok(simulate::people_diff(
+            &now.version(),
+            &pending.version(),
+            at,
+        ))
     }
 
     /// Every visible row of `who`'s view as CSV (the columns they see; masked values masked).

@@ -154,6 +154,78 @@ impl Policy {
     }
 }
 
+impl Policy {
+    /// [`Policy::level_on_tier`] of every field at once, into `out` (indexed by field): the
+    /// roles that reach each object on the tier are found once per object, not once per field.
+    pub fn levels_on_tier(&self, s: &Subject, tier_rank: u32, out: &mut Vec<Level>) {
+        out.clear();
+        out.resize(self.fields.len(), Level::Hidden);
+        if !s.active {
+            return;
+        }
+        let tier_ok = |max: Option<u32>| max.is_none_or(|m| tier_rank <= m);
+        let reaching: Vec<Vec<RoleIx>> = (0..self.objects.len())
+            .map(|o| {
+                let o = u16::try_from(o).unwrap_or(u16::MAX);
+                let granted = s.grants.iter().any(|gi| {
+                    matches!(
+                        self.grants.get(*gi as usize).map(|g| g.what),
+                        Some(GrantKind::Scope(go, sc, max))
+                            if go == o && sc != Scope::None && tier_ok(max)
+                    )
+                });
+                if granted {
+                    // A scope grant makes every role of the subject reach the object.
+                    return s.roles.clone();
+                }
+                s.roles
+                    .iter()
+                    .copied()
+                    .filter(|r| {
+                        self.scope(*r, o)
+                            .is_some_and(|sc| sc.scope != Scope::None && tier_ok(sc.max_tier_rank))
+                    })
+                    .collect()
+            })
+            .collect();
+        for ((fi, f), slot) in self.fields.iter().enumerate().zip(out.iter_mut()) {
+            let fi = u32::try_from(fi).unwrap_or(u32::MAX);
+            let Some(roles) = reaching.get(usize::from(f.object)) else {
+                continue;
+            };
+            if roles.is_empty() {
+                continue;
+            }
+            let mut level = roles
+                .iter()
+                .map(|r| self.cell(*r, fi).level())
+                .max()
+                .unwrap_or(Level::Hidden);
+            for &gi in &s.grants {
+                if let Some(GrantKind::Field(gf, l)) = self.grants.get(gi as usize).map(|g| g.what)
+                {
+                    if gf == fi {
+                        level = level.max(l);
+                    }
+                }
+            }
+            for &gi in &f.caps {
+                if let Some(g) = self.guardrails.get(usize::from(gi)) {
+                    if let GuardrailEffect::CapLevel { level: cap } = g.effect {
+                        let holds = g.object.is_none_or(|o| o == f.object)
+                            && g.min_tier_rank.is_none_or(|m| tier_rank >= m)
+                            && g.below_rank.is_none_or(|b| s.max_rank < b);
+                        if holds && cap < level {
+                            level = cap;
+                        }
+                    }
+                }
+            }
+            *slot = level;
+        }
+    }
+}
+
 fn tiers_of(snap: &Snapshot, only: Option<&TierId>) -> Vec<(TierId, u32)> {
     let mut t: Vec<(TierId, u32)> = snap
         .tiers

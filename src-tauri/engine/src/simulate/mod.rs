@@ -8,6 +8,7 @@
 
 mod access;
 mod compare;
+mod people;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -22,6 +23,10 @@ use crate::model::{
 
 pub use access::{what_can, who_can, AccessEntry, FieldAccess, TierLevel, WhoCan};
 pub use compare::{compare, ActionDiff, Comparison, FieldDiff, RowDiff, Side};
+pub use people::{
+    people_diff, AccessChange, ActionChange, LevelChange, PeopleDiff, PersonChange, Presence,
+    Version,
+};
 
 /// Actions shown per row in the simulator.
 pub const ROW_ACTIONS: [Action; 6] = [
@@ -90,6 +95,23 @@ impl CustomerTable {
             fields,
             columns,
         }
+    }
+
+    /// Lays out only what reach needs (owner, department, tier), without field values: for
+    /// comparisons that count reached customers and never show a value.
+    pub fn records(policy: &Policy, customers: &[Customer]) -> CustomerTable {
+        let mut t = CustomerTable::new(policy, &[]);
+        t.ids = customers.iter().map(|c| c.id.clone()).collect();
+        t.owners = customers.iter().map(|c| c.owner.clone()).collect();
+        t.tiers = customers.iter().map(|c| c.tier.clone()).collect();
+        t.recs = customers
+            .iter()
+            .map(|c| {
+                let r = policy.record(c);
+                (r.owner, r.dept, r.tier_rank)
+            })
+            .collect();
+        t
     }
 
     /// Number of customers.
