@@ -26,6 +26,7 @@ fn main() {
             "sim_who_can",
             "sim_compare",
             "sim_compare_revision",
+            "sim_people_diff",
             "org_catalog",
             "put_org_entity",
             "delete_org_entity",

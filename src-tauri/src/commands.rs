@@ -23,7 +23,7 @@ use permgrid::csv::{CsvKind, ImportProgress};
 use permgrid::decide::explain::Explanation;
 use permgrid::model::{Action, Effect, Field, FieldId, ObjectId, Role, RoleId, Scope, TierId};
 use permgrid::model::{CustomerId, Level};
-use permgrid::simulate::{Comparison, WhoCan};
+use permgrid::simulate::{Comparison, PeopleDiff, WhoCan};
 use tauri::State;
 
 use crate::recent::RecentWorkspace;
@@ -172,6 +172,11 @@ commands! {
     /// `who`'s view at an earlier `revision` (A) against now (B).
     fn sim_compare_revision(state, who: Who, revision: u32, at: DateTime<Utc>) -> Comparison {
         state.with_mut(|ws| ws.compare_revision(&who, i64::from(revision), at))
+    }
+
+    /// What every employee gains and loses from revision `from` to `to` (now when absent).
+    fn sim_people_diff(state, from: u32, to: Option<u32>, at: DateTime<Utc>) -> PeopleDiff {
+        state.with_mut(|ws| ws.people_diff(i64::from(from), to.map(i64::from), at))
     }
 
     /// The departments, employees, roles, objects, fields and tiers, for the org and catalog screens.

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, TimeZone, Utc};
 use permgrid::api::{Directory, SimulationReport, Who, Workspace};
 use permgrid::decide::explain::Explanation;
-use permgrid::model::{Actor, EmployeeId, FieldId, Level, RoleId};
-use permgrid::simulate::{Comparison, WhoCan};
+use permgrid::model::{Actor, EmployeeId, FieldId, Level, RoleId, Scope};
+use permgrid::simulate::{Comparison, PeopleDiff, WhoCan};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -31,6 +31,10 @@ pub struct SimFixtures {
     pub explanations: BTreeMap<String, Explanation>,
     pub comparisons: BTreeMap<String, Comparison>,
     pub who_can: BTreeMap<String, WhoCan>,
+    /// People-level diffs by the revision compared with now. Made last, after one more edit
+    /// (the sales managers' customer scope widened to their department): from the demo's
+    /// revision to that edit.
+    pub people_diffs: BTreeMap<String, PeopleDiff>,
 }
 
 /// Rows kept of a view wider than a sales rep's (the simulator's first page).
@@ -105,13 +109,29 @@ pub fn make(ws: &mut Workspace, at: DateTime<Utc>) -> SimFixtures {
             ws.who_can(&f, level, None, at).unwrap(),
         );
     }
+    let directory = ws.directory().unwrap();
+    let before = ws.summary().unwrap().revision;
+    ws.set_scope(
+        &Actor::new("demo", at),
+        &RoleId::new("sales_manager").unwrap(),
+        &"customer".parse().unwrap(),
+        Scope::Department,
+        None,
+    )
+    .unwrap();
+    let mut people_diffs = BTreeMap::new();
+    people_diffs.insert(
+        before.to_string(),
+        ws.people_diff(before, None, at).unwrap(),
+    );
     SimFixtures {
         at,
-        directory: ws.directory().unwrap(),
+        directory,
         views,
         explanations,
         comparisons,
         who_can,
+        people_diffs,
     }
 }
 
@@ -154,6 +174,8 @@ mod tests {
             .unwrap()
             .entries
             .is_empty());
+        let diff = fx.people_diffs.get("1").unwrap();
+        assert!(!diff.people.is_empty() && diff.people.len() < diff.employees as usize);
         let text = serde_json::to_string(&fx).unwrap();
         let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../ui/src/lib/backend/fixtures/simulator.json");

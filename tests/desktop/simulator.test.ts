@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
+import type { PeopleDiff } from '../../ui/src/lib/backend/bindings/PeopleDiff';
 import type { SimulationReport } from '../../ui/src/lib/backend/bindings/SimulationReport';
 import { CLI_BINARY, boxOf, openApp, permgrid, pointerDrag, screenshotDisplay, startTauriDriver, type Driver } from './support';
 
@@ -161,5 +162,24 @@ describe('simulator in the desktop app', () => {
     const differing = await b.execute(() => [...document.querySelectorAll('[data-testid="compare-fields"] tbody tr')].map((r) => r.getAttribute('data-field')));
     expect(differing).toEqual(['customer.mobile']);
     screenshotDisplay('simulator-compare-before-after');
+
+    // Who changes since the revision before that edit, person by person: what the app shows is
+    // what the engine says through the CLI on the same file.
+    const revisions = JSON.parse(permgrid(workspace, 'revisions', '--format', 'json')) as { id: number }[];
+    const head = revisions.at(-1)?.id ?? 0;
+    const diff = JSON.parse(permgrid(workspace, 'diff', String(head - 1), String(head), '--people', '--format', 'json')) as PeopleDiff;
+    expect(diff.people.some((p) => p.employee === 'E018')).toBe(true);
+    expect(diff.changes.every((c) => c.levels.every((l) => l.field === 'customer.mobile'))).toBe(true);
+    await b.$('[data-testid="sim-tab-people"]').click();
+    await b.$('[data-testid="people-run"]').click();
+    await b.$('[data-testid="people-count"]').waitForDisplayed({ timeout: 30_000 });
+    expect(await attr(b, 'people-count', 'data-changed')).toBe(String(diff.people.length));
+    const cards = await b.execute(() => [...document.querySelectorAll('[data-testid="people-change"]')].map((c) => Number(c.getAttribute('data-people'))));
+    expect(cards).toEqual(diff.changes.map((c) => c.people));
+    const listed = await b.execute(() => [...document.querySelectorAll('[data-testid="people-change"] [data-employee]')].map((x) => x.getAttribute('data-employee')));
+    expect(listed).toContain('E018');
+    const rowsShown = await b.execute(() => [...document.querySelectorAll('[data-testid="people-levels"] tbody tr')].map((r) => r.getAttribute('data-field')));
+    expect(new Set(rowsShown)).toEqual(new Set(['customer.mobile']));
+    screenshotDisplay('simulator-people');
   });
 });

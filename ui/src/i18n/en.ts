@@ -299,7 +299,7 @@ export const en = {
   },
   sim: {
     heading: 'Simulator: view as',
-    tabs: { label: 'Simulator views', view: 'View as', compare: 'Compare', whoCan: 'Who can see' },
+    tabs: { label: 'Simulator views', view: 'View as', compare: 'Compare', people: 'Who changes', whoCan: 'Who can see' },
     pick: {
       label: 'Whose view',
       employee: 'An employee',
@@ -373,6 +373,21 @@ export const en = {
       differing: 'Customers',
       same: 'No differences.',
       pick: 'Choose both sides.',
+    },
+    people: {
+      since: 'Since revision',
+      run: 'Compare with now',
+      hint: 'The workspace is at revision {{revision}}. Lists every employee whose field levels, actions or reachable customers differ from that revision to now.',
+      working: 'Comparing every employee…',
+      result: 'Since revision {{revision}}: {{changed}} of {{employees}} employees change',
+      none: 'Nobody’s access changes.',
+      change: 'Change {{n}}: {{count}} people',
+      counts: '{{raised}} levels raised, {{lowered}} lowered, {{actions}} action changes',
+      reachOnly: 'Only the customers they reach change ({{count}} people)',
+      customers: 'customers +{{gained}} −{{lost}}',
+      presence: { added: 'new', removed: 'gone', both: '' },
+      moreFields: '…and {{count}} more fields',
+      morePeople: '…and {{count}} more people',
     },
     whoCan: {
       field: 'Field',

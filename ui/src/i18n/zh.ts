@@ -301,7 +301,7 @@ export const zh: Messages = {
   },
   sim: {
     heading: '模拟视图：以某员工身份预览',
-    tabs: { label: '模拟视图', view: '模拟视图', compare: '对比', whoCan: '谁能看到' },
+    tabs: { label: '模拟视图', view: '模拟视图', compare: '对比', people: '谁的权限变了', whoCan: '谁能看到' },
     pick: {
       label: '以谁的身份',
       employee: '员工',
@@ -375,6 +375,21 @@ export const zh: Messages = {
       differing: '客户数',
       same: '没有差异。',
       pick: '请选择对比双方。',
+    },
+    people: {
+      since: '自版本',
+      run: '与当前对比',
+      hint: '工作区当前为第 {{revision}} 版。列出从该版本到现在，字段级别、操作或可见客户有变化的每一位员工。',
+      working: '正在逐一对比所有员工…',
+      result: '自第 {{revision}} 版以来：{{employees}} 名员工中有 {{changed}} 名权限变化',
+      none: '没有任何人的权限变化。',
+      change: '变化 {{n}}：{{count}} 人',
+      counts: '{{raised}} 处级别提高，{{lowered}} 处降低，{{actions}} 项操作变化',
+      reachOnly: '仅可见客户范围变化（{{count}} 人）',
+      customers: '客户 +{{gained}} −{{lost}}',
+      presence: { added: '新增', removed: '已移除', both: '' },
+      moreFields: '…另有 {{count}} 个字段',
+      morePeople: '…另有 {{count}} 人',
     },
     whoCan: {
       field: '字段',

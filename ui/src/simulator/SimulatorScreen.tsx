@@ -1,4 +1,4 @@
-/** The simulator screen: view as someone, compare two views, and who can see a field. */
+/** The simulator screen: view as someone, compare two views, who changes since a revision, and who can see a field. */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -6,13 +6,14 @@ import type { Who } from '../lib/backend';
 import { ErrorNotice } from '../shared/ErrorNotice';
 import { useWorkspace } from '../workspace/WorkspaceContext';
 import { ComparePane } from './ComparePane';
+import { PeoplePane } from './PeoplePane';
 import { SimView } from './SimView';
 import { WhoCanPane } from './WhoCanPane';
 import { WhoPicker } from './WhoPicker';
 import { useDirectory } from './useSim';
 
-type Tab = 'view' | 'compare' | 'whoCan';
-const TABS: Tab[] = ['view', 'compare', 'whoCan'];
+type Tab = 'view' | 'compare' | 'people' | 'whoCan';
+const TABS: Tab[] = ['view', 'compare', 'people', 'whoCan'];
 
 /** The revision the screens should show: the editor's saved one when it reported, else the summary's. */
 export function useSavedRevision(): number {
@@ -64,6 +65,7 @@ export function SimulatorScreen() {
             </div>
           )}
           {tab === 'compare' && <ComparePane dir={dir.value} initial={who} openedAt={openedAt} />}
+          {tab === 'people' && <PeoplePane dir={dir.value} openedAt={openedAt} />}
           {tab === 'whoCan' && <WhoCanPane dir={dir.value} />}
         </div>
       )}

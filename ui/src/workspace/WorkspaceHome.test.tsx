@@ -1,10 +1,10 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { initI18n } from '../i18n';
 import { BackendError, type Summary } from '../lib/backend';
-import { WorkspaceProvider } from './WorkspaceContext';
+import { WorkspaceProvider, useWorkspace } from './WorkspaceContext';
 import { WorkspaceHome } from './WorkspaceHome';
 import { WorkspaceStatus } from './WorkspaceStatus';
 
@@ -61,5 +61,41 @@ describe('WorkspaceHome', () => {
     expect(within(notice).getByTestId('error-message').textContent).toBe('written by permgrid 9.0.0');
     expect(within(notice).getByText(/newer version of permgrid/)).toBeTruthy();
     expect(screen.getByTestId('status-bar').textContent).toContain('No workspace open');
+  });
+});
+
+/** Stands in for the editor (which reports its saves, then clears its status when it closes) and for opening another workspace. */
+function Actions() {
+  const { setLive, switched } = useWorkspace();
+  return (
+    <>
+      <button type="button" onClick={() => { setLive({ revision: 14, save: 'saved', error: null, lastCells: null }); }}>
+        saved
+      </button>
+      <button type="button" onClick={() => { setLive(null); }}>
+        closed
+      </button>
+      <button type="button" onClick={() => { switched({ ...summary, path: '/data/other.permgrid', revision: 2 }); }}>
+        other
+      </button>
+    </>
+  );
+}
+
+describe('WorkspaceStatus', () => {
+  it('keeps the revision the editor reached after the editor closes, until another workspace opens', async () => {
+    render(
+      <WorkspaceProvider load={() => Promise.resolve(summary)}>
+        <Actions />
+        <WorkspaceStatus />
+      </WorkspaceProvider>,
+    );
+    expect((await screen.findByTestId('status-revision')).textContent).toBe('Revision 12');
+    fireEvent.click(screen.getByText('saved'));
+    expect(screen.getByTestId('status-revision').textContent).toBe('Revision 14');
+    fireEvent.click(screen.getByText('closed'));
+    expect(screen.getByTestId('status-revision').textContent).toBe('Revision 14');
+    fireEvent.click(screen.getByText('other'));
+    expect(screen.getByTestId('status-revision').textContent).toBe('Revision 2');
   });
 });

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { backendKind } from '../lib/backend';
@@ -8,9 +9,14 @@ import { useWorkspace } from './WorkspaceContext';
 /** The status bar: which workspace is open, at which revision, and whether every change is saved. */
 export function WorkspaceStatus() {
   const { t } = useTranslation();
-  const { state, live } = useWorkspace();
+  const { state, live, generation } = useWorkspace();
   const f = useFormat();
-  const revision = state.status === 'ready' ? Math.max(state.summary.revision, live?.revision ?? 0) : 0;
+  // The highest revision seen in this workspace: the editor's save status goes when it closes,
+  // but the revision its edits reached stays (revisions only grow; a restore is a new one).
+  const [seen, setSeen] = useState({ generation, revision: 0 });
+  const current = state.status === 'ready' ? Math.max(state.summary.revision, live?.revision ?? 0) : 0;
+  const revision = Math.max(current, seen.generation === generation ? seen.revision : 0);
+  if (seen.generation !== generation || seen.revision !== revision) setSeen({ generation, revision });
   return (
     <footer className="status-bar" aria-label={t('status.label')} data-testid="status-bar">
       {state.status === 'loading' && <span>{t('status.opening')}</span>}

@@ -18,6 +18,7 @@ import type { Explanation } from './bindings/Explanation';
 import type { Field } from './bindings/Field';
 import type { Level } from './bindings/Level';
 import type { MatrixView } from './bindings/MatrixView';
+import type { PeopleDiff } from './bindings/PeopleDiff';
 import type { PersonLoss } from './bindings/PersonLoss';
 import type { RecentWorkspace } from './bindings/RecentWorkspace';
 import type { Role } from './bindings/Role';
@@ -36,6 +37,7 @@ import type { CommandName, Commands } from './commands';
 import { toBackendError } from './errors';
 
 export { BackendError, isErrorCode, toBackendError } from './errors';
+export type { AccessChange } from './bindings/AccessChange';
 export type { Action } from './bindings/Action';
 export type { Category } from './bindings/Category';
 export type { Cell } from './bindings/Cell';
@@ -48,6 +50,8 @@ export type { Field } from './bindings/Field';
 export type { FieldRow } from './bindings/FieldRow';
 export type { FieldType } from './bindings/FieldType';
 export type { Level } from './bindings/Level';
+export type { PeopleDiff } from './bindings/PeopleDiff';
+export type { PersonChange } from './bindings/PersonChange';
 export type { MaskRule } from './bindings/MaskRule';
 export type { MatrixView } from './bindings/MatrixView';
 export type { ObjectDef } from './bindings/ObjectDef';
@@ -187,6 +191,11 @@ export function simCompare(a: Who, b: Who, at: string): Promise<Comparison> {
 /** `who`'s view at an earlier revision (A) against now (B). */
 export function simCompareRevision(who: Who, revision: number, at: string): Promise<Comparison> {
   return call('sim_compare_revision', { who, revision, at });
+}
+
+/** What every employee gains and loses from revision `from` to `to` (now when null). */
+export function simPeopleDiff(from: number, to: number | null, at: string): Promise<PeopleDiff> {
+  return call('sim_people_diff', { from, to, at });
 }
 
 /** The departments, employees, roles, objects, fields and tiers. */

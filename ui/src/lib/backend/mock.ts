@@ -549,6 +549,11 @@ export function installMockBackend(params: URLSearchParams): void {
     sim_who_can: ({ field, minLevel, tier }) => fixture(SIM.whoCan, `${field}|${minLevel}|${tier ?? ''}`, 'who can see'),
     sim_compare: ({ a, b }) => fixture(SIM.comparisons, `${fixtureKey(a)}|${fixtureKey(b)}`, 'the comparison'),
     sim_compare_revision: ({ revision }) => fail(mockError('notFound', `the mock backend keeps no earlier revisions (asked for revision ${revision}); compare two people instead`)),
+    sim_people_diff: ({ from, to }) => {
+      const kept = Object.keys(SIM.peopleDiffs).join(', ');
+      if (to !== null) fail(mockError('notFound', `the mock backend compares with now only (asked for revision ${to})`));
+      return fixture(SIM.peopleDiffs, String(from), `the people-level diff since revision (the fixtures keep ${kept})`);
+    },
     org_catalog: () => ws.org.view(ws),
     put_org_entity: ({ entity, create }) => ws.org.put(ws, entity, create),
     delete_org_entity: ({ kind, id }) => ws.org.remove(ws, kind, id),

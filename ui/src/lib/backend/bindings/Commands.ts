@@ -17,6 +17,7 @@ import type { ObjectId } from "./ObjectId";
 import type { OrgCatalog } from "./OrgCatalog";
 import type { OrgEntity } from "./OrgEntity";
 import type { OrgKind } from "./OrgKind";
+import type { PeopleDiff } from "./PeopleDiff";
 import type { PersonLoss } from "./PersonLoss";
 import type { ProgressChannel } from "./ProgressChannel";
 import type { RecentWorkspace } from "./RecentWorkspace";
@@ -116,6 +117,10 @@ export interface Commands {
    * `who`'s view at an earlier `revision` (A) against now (B).
    */
   sim_compare_revision: { args: { who: Who; revision: number; at: string }; result: Comparison };
+  /**
+   * What every employee gains and loses from revision `from` to `to` (now when absent).
+   */
+  sim_people_diff: { args: { from: number; to: number | null; at: string }; result: PeopleDiff };
   /**
    * The departments, employees, roles, objects, fields and tiers, for the org and catalog screens.
    */

@@ -2,6 +2,7 @@
 import type { Comparison } from "./Comparison";
 import type { Directory } from "./Directory";
 import type { Explanation } from "./Explanation";
+import type { PeopleDiff } from "./PeopleDiff";
 import type { SimulationReport } from "./SimulationReport";
 import type { WhoCan } from "./WhoCan";
 
@@ -19,4 +20,10 @@ at: string, directory: Directory,
  * Views with every visible row (sales reps) or the first page of them (wider views); the
  * mock pages through the rows kept.
  */
-views: { [key in string]: SimulationReport }, explanations: { [key in string]: Explanation }, comparisons: { [key in string]: Comparison }, whoCan: { [key in string]: WhoCan }, };
+views: { [key in string]: SimulationReport }, explanations: { [key in string]: Explanation }, comparisons: { [key in string]: Comparison }, whoCan: { [key in string]: WhoCan }, 
+/**
+ * People-level diffs by the revision compared with now. Made last, after one more edit
+ * (the sales managers' customer scope widened to their department): from the demo's
+ * revision to that edit.
+ */
+peopleDiffs: { [key in string]: PeopleDiff }, };
