@@ -180,6 +180,7 @@ describe('simulator in the desktop app', () => {
     expect(listed).toContain('E018');
     const rowsShown = await b.execute(() => [...document.querySelectorAll('[data-testid="people-levels"] tbody tr')].map((r) => r.getAttribute('data-field')));
     expect(new Set(rowsShown)).toEqual(new Set(['customer.mobile']));
+    expect(await b.$('[data-testid="status-revision"]').getText(), 'the status bar still shows the revision the edit made').toBe(`Revision ${head}`);
     screenshotDisplay('simulator-people');
   });
 });
