@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::decide::{FieldIx, GrantKind, Policy, RoleIx, Subject};
+use crate::decide::{FieldInfo, FieldIx, GrantKind, Policy, RoleIx, Subject};
 use crate::model::{
     DeptId, EmployeeId, FieldId, GrantId, GuardrailEffect, GuardrailId, Level, RoleId, Scope,
     Sensitivity, Snapshot, TierId,
@@ -136,17 +136,10 @@ impl Policy {
                 }
             }
         }
-        for &gi in &f.caps {
-            if let Some(g) = self.guardrails.get(usize::from(gi)) {
-                if let GuardrailEffect::CapLevel { level: cap } = g.effect {
-                    let holds = g.object.is_none_or(|o| o == f.object)
-                        && g.min_tier_rank.is_none_or(|m| tier_rank >= m)
-                        && g.below_rank.is_none_or(|b| s.max_rank < b);
-                    if holds && cap < level {
-                        level = cap;
-                        out.caps.push(gi);
-                    }
-                }
+        for (gi, cap) in self.caps_on_tier(f, s, tier_rank) {
+            if cap < level {
+                level = cap;
+                out.caps.push(gi);
             }
         }
         out.level = level;
@@ -155,6 +148,25 @@ impl Policy {
 }
 
 impl Policy {
+    /// The level-cap guardrails of field `f` that hold for the subject on a tier, with their caps.
+    fn caps_on_tier<'a>(
+        &'a self,
+        f: &'a FieldInfo,
+        s: &'a Subject,
+        tier_rank: u32,
+    ) -> impl Iterator<Item = (u16, Level)> + 'a {
+        f.caps.iter().filter_map(move |&gi| {
+            let g = self.guardrails.get(usize::from(gi))?;
+            let GuardrailEffect::CapLevel { level: cap } = g.effect else {
+                return None;
+            };
+            let holds = g.object.is_none_or(|o| o == f.object)
+                && g.min_tier_rank.is_none_or(|m| tier_rank >= m)
+                && g.below_rank.is_none_or(|b| s.max_rank < b);
+            holds.then_some((gi, cap))
+        })
+    }
+
     /// [`Policy::level_on_tier`] of every field at once, into `out` (indexed by field): the
     /// roles that reach each object on the tier are found once per object, not once per field.
     pub fn levels_on_tier(&self, s: &Subject, tier_rank: u32, out: &mut Vec<Level>) {
@@ -209,17 +221,8 @@ impl Policy {
                     }
                 }
             }
-            for &gi in &f.caps {
-                if let Some(g) = self.guardrails.get(usize::from(gi)) {
-                    if let GuardrailEffect::CapLevel { level: cap } = g.effect {
-                        let holds = g.object.is_none_or(|o| o == f.object)
-                            && g.min_tier_rank.is_none_or(|m| tier_rank >= m)
-                            && g.below_rank.is_none_or(|b| s.max_rank < b);
-                        if holds && cap < level {
-                            level = cap;
-                        }
-                    }
-                }
+            for (_, cap) in self.caps_on_tier(f, s, tier_rank) {
+                level = level.min(cap);
             }
             *slot = level;
         }

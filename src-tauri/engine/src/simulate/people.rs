@@ -180,16 +180,8 @@ fn own_record<'a>(s: &Subject, object: ObjIx, tier_rank: u32, id: &'a CustomerId
     }
 }
 
-const ACTIONS: [Action; ACTION_COUNT] = [
-    Action::View,
-    Action::Create,
-    Action::Edit,
-    Action::Delete,
-    Action::Export,
-    Action::BulkExport,
-    Action::Share,
-    Action::Transfer,
-];
+/// Every action, in [`Action::index`] order.
+const ACTIONS: &[Action] = Action::ALL;
 
 impl<'a> Side<'a> {
     fn new(
