@@ -12,7 +12,7 @@
     clippy::panic
 )]
 
-use chrono::{Duration, TimeZone, Utc};
+use chrono::Duration;
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
@@ -21,11 +21,7 @@ use permgrid::export::{engine, probes, Ask};
 use permgrid::model::*;
 
 mod common;
-use common::big;
-
-fn now() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).single().unwrap()
-}
+use common::{big, now};
 
 fn key() -> ed25519_dalek::SigningKey {
     ed25519_dalek::SigningKey::from_bytes(&[42u8; 32])

@@ -11,7 +11,6 @@
     clippy::panic
 )]
 
-use chrono::{TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::collections::HashSet;
 use std::hint::black_box;
@@ -21,10 +20,7 @@ use permgrid::model::*;
 use permgrid::simulate::{people_diff, CustomerTable, Version};
 
 mod common;
-
-fn now() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).single().unwrap()
-}
+use common::now;
 
 /// [`common::big`] with 10,000 employees over the demo's departments, reporting to demo
 /// managers. Each holds one of the 500 roles; one in four also a second one.

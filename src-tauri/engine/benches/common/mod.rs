@@ -8,7 +8,13 @@
     dead_code
 )]
 
+use chrono::{TimeZone, Utc};
 use permgrid::model::*;
+
+/// The instant every benchmark decides at.
+pub fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).single().unwrap()
+}
 
 /// 500 roles x 5,000 fields over the demo's org, objects, tiers and guardrails.
 pub fn big() -> Snapshot {
