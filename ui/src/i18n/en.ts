@@ -385,7 +385,7 @@ export const en = {
       counts: '{{raised}} levels raised, {{lowered}} lowered, {{actions}} action changes',
       reachOnly: 'Only the customers they reach change ({{count}} people)',
       customers: 'customers +{{gained}} −{{lost}}',
-      presence: { added: 'new', removed: 'gone', both: '' },
+      presence: { added: 'new', removed: 'gone' },
       moreFields: '…and {{count}} more fields',
       morePeople: '…and {{count}} more people',
     },

@@ -387,7 +387,7 @@ export const zh: Messages = {
       counts: '{{raised}} 处级别提高，{{lowered}} 处降低，{{actions}} 项操作变化',
       reachOnly: '仅可见客户范围变化（{{count}} 人）',
       customers: '客户 +{{gained}} −{{lost}}',
-      presence: { added: '新增', removed: '已移除', both: '' },
+      presence: { added: '新增', removed: '已移除' },
       moreFields: '…另有 {{count}} 个字段',
       morePeople: '…另有 {{count}} 人',
     },
