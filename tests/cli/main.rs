@@ -366,6 +366,18 @@ fn keys_and_bundles_from_the_command_line() {
         &["bundle", "verify", f, "--key", pa.to_str().unwrap()],
     );
     assert!(out.contains("valid"), "{out}");
+    // Inspect reads without verifying, and says so; its counts are the workspace's.
+    let out = ok(&w.path, &["bundle", "inspect", f]);
+    assert!(
+        out.starts_with(&format!("{f} (not verified, permgrid.bundle.v2)")),
+        "{out}"
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(&w.path, &["bundle", "inspect", f, "-f", "json"])).unwrap();
+    let gated = ok(&w.path, &["export", "matrix"]).matches('+').count();
+    assert!(gated > 0, "the demo has approval-gated cells");
+    assert_eq!(v["approvalGatedCells"].as_u64().unwrap() as usize, gated);
+    assert_eq!(v["format"], "permgrid.bundle.v2");
 
     // Two-person rule: one signature is not enough, a second administrator's is.
     let two = [

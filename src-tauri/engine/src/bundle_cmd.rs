@@ -396,10 +396,18 @@ pub fn bundle(cmd: BundleCommand, path: &Path, actor: &Actor, fmt: Format) -> Re
                 bundle::read_payload(&env).map_err(|e| fail(format!("{}: {e}", file.display())))?;
             let m = &payload.meta;
             let sigs: Vec<String> = env.signatures.iter().map(|s| s.keyid.clone()).collect();
+            let gated: usize = payload
+                .policy
+                .cells
+                .values()
+                .map(|c| c.bytes().filter(u8::is_ascii_lowercase).count())
+                .sum();
             let summary = serde_json::json!({
+                "format": payload.format,
                 "meta": m,
                 "signatures": sigs,
                 "roles": payload.policy.roles.len(),
+                "approvalGatedCells": gated,
                 "fields": payload.policy.fields.len(),
                 "guardrails": payload.policy.guardrails.len(),
                 "grants": payload.policy.grants.len(),
@@ -408,8 +416,9 @@ pub fn bundle(cmd: BundleCommand, path: &Path, actor: &Actor, fmt: Format) -> Re
             });
             print(fmt, &summary, || {
                 format!(
-                    "{} (not verified)\nworkspace {} ({}), revision {}, serial {}\nissued {}, valid {} .. {}\nsignatures by {}\n{} roles, {} fields, {} guardrails, {} temporary grants, {} employees\ncontent digest {}",
+                    "{} (not verified, {})\nworkspace {} ({}), revision {}, serial {}\nissued {}, valid {} .. {}\nsignatures by {}\n{} roles, {} fields ({} approval-gated cells), {} guardrails, {} temporary grants, {} employees\ncontent digest {}",
                     file.display(),
+                    payload.format,
                     m.workspace_name,
                     m.workspace,
                     m.revision,
@@ -420,6 +429,7 @@ pub fn bundle(cmd: BundleCommand, path: &Path, actor: &Actor, fmt: Format) -> Re
                     if sigs.is_empty() { "nobody".to_owned() } else { sigs.join(", ") },
                     payload.policy.roles.len(),
                     payload.policy.fields.len(),
+                    gated,
                     payload.policy.guardrails.len(),
                     payload.policy.grants.len(),
                     payload.policy.org.as_ref().map(|o| o.employees.len()).unwrap_or(0),
