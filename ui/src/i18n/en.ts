@@ -388,6 +388,7 @@ export const en = {
       presence: { added: 'new', removed: 'gone' },
       moreFields: '…and {{count}} more fields',
       morePeople: '…and {{count}} more people',
+      moreChanges: '…and {{count}} more changes, affecting {{people}} people: `permgrid diff --people --format json` lists them all',
     },
     whoCan: {
       field: 'Field',

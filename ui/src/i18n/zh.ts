@@ -390,6 +390,7 @@ export const zh: Messages = {
       presence: { added: '新增', removed: '已移除' },
       moreFields: '…另有 {{count}} 个字段',
       morePeople: '…另有 {{count}} 人',
+      moreChanges: '…另有 {{count}} 种变化，涉及 {{people}} 人：`permgrid diff --people --format json` 可列出全部',
     },
     whoCan: {
       field: '字段',

@@ -16,6 +16,8 @@ import { departmentName, nowIso } from './who';
 /** Rows and names shown per change before "and N more". */
 const SHOWN_ROWS = 40;
 const SHOWN_PEOPLE = 30;
+/** Changes shown as cards (most people first); the rest are counted. */
+const SHOWN_CHANGES = 50;
 const RANK: Record<Level, number> = { hidden: 0, masked: 1, read: 2, edit: 3 };
 
 export function PeoplePane({ dir, openedAt }: { dir: Directory; openedAt: number }) {
@@ -73,7 +75,7 @@ export function PeoplePane({ dir, openedAt }: { dir: Directory; openedAt: number
   );
 }
 
-function PeopleDiffView({ dir, d, revision }: { dir: Directory; d: PeopleDiff; revision: number }) {
+export function PeopleDiffView({ dir, d, revision }: { dir: Directory; d: PeopleDiff; revision: number }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const reachOnly = d.people.filter((p) => p.change === null);
@@ -83,9 +85,14 @@ function PeopleDiffView({ dir, d, revision }: { dir: Directory; d: PeopleDiff; r
         {t('sim.people.result', { revision, changed: fmt.number(d.people.length), employees: fmt.number(d.employees) })}
       </p>
       {d.people.length === 0 && <p data-testid="people-none">{t('sim.people.none')}</p>}
-      {d.changes.map((c, i) => (
+      {d.changes.slice(0, SHOWN_CHANGES).map((c, i) => (
         <ChangeCard key={i} dir={dir} c={c} index={i} people={d.people.filter((p) => p.change === i)} />
       ))}
+      {d.changes.length > SHOWN_CHANGES && (
+        <p className="sim-muted" data-testid="people-more-changes">
+          {t('sim.people.moreChanges', { count: fmt.number(d.changes.length - SHOWN_CHANGES), people: fmt.number(d.changes.slice(SHOWN_CHANGES).reduce((n, c) => n + c.people, 0)) })}
+        </p>
+      )}
       {reachOnly.length > 0 && (
         <div className="sim-people-change" data-testid="people-reach-only">
           <h3>{t('sim.people.reachOnly', { count: fmt.number(reachOnly.length) })}</h3>
