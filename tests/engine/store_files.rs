@@ -185,3 +185,32 @@ fn a_missing_workspace_is_reported_by_path() {
     assert!(Store::open(&t.path).is_err());
     assert!(!t.path.exists(), "opening does not create");
 }
+
+#[test]
+fn a_cell_row_edited_by_hand_is_named_when_read() {
+    for (sql, named) in [
+        (
+            "UPDATE cells SET level = 9 WHERE role = 'sales_rep' AND field = 'customer.mobile'",
+            "cells `sales_rep/customer.mobile` cannot be read: level 9 out of range",
+        ),
+        (
+            "UPDATE cells SET approval = 0 WHERE role = 'sales_rep' AND field = 'customer.mobile'",
+            "cells `sales_rep/customer.mobile` cannot be read: approval level",
+        ),
+        (
+            "UPDATE cells SET role = 'sales rep' WHERE role = 'sales_rep' AND field = 'customer.mobile'",
+            "cells `sales rep/customer.mobile` cannot be read: invalid role id",
+        ),
+        (
+            "UPDATE cells SET field = X'ff' WHERE role = 'sales_rep' AND field = 'customer.mobile'",
+            "cells `row with column 1` cannot be read",
+        ),
+    ] {
+        let (t, ws) = demo(5);
+        drop(ws);
+        Connection::open(&t.path).unwrap().execute(sql, []).unwrap();
+        let ws = Workspace::open(&t.path).unwrap();
+        let err = ws.snapshot().unwrap_err().to_string();
+        assert!(err.contains(named), "{sql}: {err}");
+    }
+}

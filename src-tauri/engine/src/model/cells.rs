@@ -73,6 +73,35 @@ impl CellMap {
         old
     }
 
+    /// Sets a cell by ids given as text (bulk loading: an id is parsed and checked only the
+    /// first time it is seen), returning the one it replaced.
+    pub fn insert_str(
+        &mut self,
+        role: &str,
+        field: &str,
+        cell: Cell,
+    ) -> Result<Option<Cell>, super::ModelError> {
+        let col = match self.columns.get_index_of(field) {
+            Some(c) => c,
+            None => self.columns.insert_full(FieldId::new(field)?).0,
+        };
+        let row = match self.rows.get_index_of(role) {
+            Some(r) => r,
+            None => self.rows.insert_full(RoleId::new(role)?, Vec::new()).0,
+        };
+        let Some((_, row)) = self.rows.get_index_mut(row) else {
+            return Ok(None);
+        };
+        if row.len() <= col {
+            row.resize(col + 1, None);
+        }
+        let old = row.get_mut(col).and_then(|slot| slot.replace(cell));
+        if old.is_none() {
+            self.len += 1;
+        }
+        Ok(old)
+    }
+
     /// Removes a cell, returning it.
     pub fn remove(&mut self, role: &str, field: &str) -> Option<Cell> {
         let col = self.columns.get_index_of(field)?;
@@ -148,7 +177,13 @@ mod tests {
                 match op {
                     Op::Insert(r, f, l) => {
                         let cell = Cell::plain(Level::from_rank(l).unwrap());
-                        prop_assert_eq!(dense.insert(key(r, f), cell), model.insert(key(r, f), cell));
+                        let k = key(r, f);
+                        let old = if l % 2 == 0 {
+                            dense.insert(k.clone(), cell)
+                        } else {
+                            dense.insert_str(k.role.as_str(), k.field.as_str(), cell).unwrap()
+                        };
+                        prop_assert_eq!(old, model.insert(k, cell));
                     }
                     Op::Remove(r, f) => {
                         let k = key(r, f);
@@ -175,6 +210,19 @@ mod tests {
             expected.sort_by(|a, b| a.0.cmp(&b.0));
             prop_assert_eq!(listed, expected);
         }
+    }
+
+    #[test]
+    fn text_ids_are_checked_when_first_seen() {
+        let mut m = CellMap::default();
+        assert!(m.insert_str("bad role", "o.f1", Cell::HIDDEN).is_err());
+        assert!(m.insert_str("r1", "no-object", Cell::HIDDEN).is_err());
+        assert!(m.is_empty(), "nothing kept from a refused id");
+        assert_eq!(
+            m.insert_str("r1", "o.f1", Cell::plain(Level::Read)),
+            Ok(None)
+        );
+        assert_eq!(m.get("r1", "o.f1"), Some(Cell::plain(Level::Read)));
     }
 
     #[test]

@@ -32,11 +32,32 @@ fn bad(table: &str, key: &str, detail: impl ToString) -> StoreError {
     }
 }
 
-fn level_from_db(key: &str, v: i64) -> Result<Level, StoreError> {
+fn level_from_db(role: &str, field: &str, v: i64) -> Result<Level, StoreError> {
     u8::try_from(v)
         .ok()
         .and_then(Level::from_rank)
-        .ok_or_else(|| bad("cells", key, format!("level {v} out of range")))
+        .ok_or_else(|| {
+            bad(
+                "cells",
+                &format!("{role}/{field}"),
+                format!("level {v} out of range"),
+            )
+        })
+}
+
+/// The cell of a `cells` row's level and approval columns, checked.
+fn cell_value(
+    role: &str,
+    field: &str,
+    level: i64,
+    approval: Option<i64>,
+) -> Result<Cell, StoreError> {
+    let level = level_from_db(role, field, level)?;
+    match approval {
+        Some(a) => Cell::gated(level, level_from_db(role, field, a)?)
+            .map_err(|e| bad("cells", &format!("{role}/{field}"), e)),
+        None => Ok(Cell::plain(level)),
+    }
 }
 
 fn cell_from_row(
@@ -45,19 +66,15 @@ fn cell_from_row(
     level: i64,
     approval: Option<i64>,
 ) -> Result<CellEntry, StoreError> {
-    let key = format!("{role}/{field}");
+    let key = || format!("{role}/{field}");
     let k = CellKey {
-        role: RoleId::new(role).map_err(|e| bad("cells", &key, e))?,
-        field: FieldId::new(field).map_err(|e| bad("cells", &key, e))?,
+        role: RoleId::new(role).map_err(|e| bad("cells", &key(), e))?,
+        field: FieldId::new(field).map_err(|e| bad("cells", &key(), e))?,
     };
-    let level = level_from_db(&key, level)?;
-    let cell = match approval {
-        Some(a) => {
-            Cell::gated(level, level_from_db(&key, a)?).map_err(|e| bad("cells", &key, e))?
-        }
-        None => Cell::plain(level),
-    };
-    Ok(CellEntry { key: k, cell })
+    Ok(CellEntry {
+        key: k,
+        cell: cell_value(role, field, level, approval)?,
+    })
 }
 
 /// The current JSON of an entity, or `None` when absent.
@@ -140,11 +157,18 @@ pub fn load(conn: &Connection) -> Result<Snapshot, StoreError> {
     let mut snap = load_without_cells(conn)?;
     let mut stmt = conn.prepare("SELECT role, field, level, approval FROM cells")?;
     let mut rows = stmt.query([])?;
+    // Millions of rows: the ids are borrowed from SQLite and checked once each, when first seen.
     while let Some(row) = rows.next()? {
-        let role: String = row.get(0)?;
-        let field: String = row.get(1)?;
-        let c = cell_from_row(&role, &field, row.get(2)?, row.get(3)?)?;
-        snap.cells.insert(c.key, c.cell);
+        let text = |i: usize| -> Result<&str, StoreError> {
+            row.get_ref(i)?
+                .as_str()
+                .map_err(|e| bad("cells", &format!("row with column {i}"), e))
+        };
+        let (role, field) = (text(0)?, text(1)?);
+        let cell = cell_value(role, field, row.get(2)?, row.get(3)?)?;
+        snap.cells
+            .insert_str(role, field, cell)
+            .map_err(|e| bad("cells", &format!("{role}/{field}"), e))?;
     }
     Ok(snap)
 }
