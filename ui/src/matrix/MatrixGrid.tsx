@@ -409,6 +409,21 @@ export const MatrixGrid = forwardRef<MatrixGridHandle, MatrixGridProps>(function
     [armed, geometry],
   );
 
+  // The first matrix drawn since the window opened, in ms from the page's start: what the
+  // cold-start measurement (tests/desktop/startup.measure.ts) reads.
+  useEffect(() => {
+    let inner = 0;
+    const outer = requestAnimationFrame(() => {
+      inner = requestAnimationFrame(() => {
+        document.documentElement.dataset.firstMatrixMs ??= String(Math.round(performance.now()));
+      });
+    });
+    return () => {
+      cancelAnimationFrame(outer);
+      cancelAnimationFrame(inner);
+    };
+  }, []);
+
   // Report the frame after a change was drawn (for the paint timing the status bar shows).
   useEffect(() => {
     if (onPainted === undefined) return;
