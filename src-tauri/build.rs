@@ -27,6 +27,7 @@ fn main() {
             "sim_compare",
             "sim_compare_revision",
             "sim_people_diff",
+            "sim_people_diff_pending",
             "org_catalog",
             "put_org_entity",
             "delete_org_entity",

@@ -179,6 +179,12 @@ commands! {
         state.with_mut(|ws| ws.people_diff(i64::from(from), to.map(i64::from), at))
     }
 
+    /// What every employee would gain and lose if `edits` were made now (nothing is saved).
+    fn sim_people_diff_pending(state, edits: Vec<CellEdit>, at: DateTime<Utc>) -> PeopleDiff {
+        let cells: Vec<_> = edits.into_iter().map(|e| (e.role, e.field, e.cell)).collect();
+        state.with_mut(|ws| ws.people_diff_pending(&cells, at))
+    }
+
     /// The departments, employees, roles, objects, fields and tiers, for the org and catalog screens.
     fn org_catalog(state) -> OrgCatalog {
         state.with(Workspace::org_catalog)

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, TimeZone, Utc};
 use permgrid::api::{Directory, SimulationReport, Who, Workspace};
 use permgrid::decide::explain::Explanation;
-use permgrid::model::{Actor, EmployeeId, FieldId, Level, RoleId, Scope};
+use permgrid::model::{Actor, Cell, EmployeeId, FieldId, Level, RoleId, Scope};
 use permgrid::simulate::{Comparison, PeopleDiff, WhoCan};
 use serde::Serialize;
 use ts_rs::TS;
@@ -35,6 +35,22 @@ pub struct SimFixtures {
     /// (the sales managers' customer scope widened to their department): from the demo's
     /// revision to that edit.
     pub people_diffs: BTreeMap<String, PeopleDiff>,
+    /// People-level diffs of cell edits not made, on the demo as it is, keyed by
+    /// [`pending_key`]: `role/field=level` (or `=none`), sorted, joined by `,`.
+    pub pending_diffs: BTreeMap<String, PeopleDiff>,
+}
+
+/// The key of a set of cell edits in [`SimFixtures::pending_diffs`] (`pendingKey` in `mock.ts`).
+pub fn pending_key(edits: &[(RoleId, FieldId, Option<Cell>)]) -> String {
+    let mut keys: Vec<String> = edits
+        .iter()
+        .map(|(r, f, c)| match c {
+            Some(c) => format!("{r}/{f}={c}"),
+            None => format!("{r}/{f}=none"),
+        })
+        .collect();
+    keys.sort();
+    keys.join(",")
 }
 
 /// Rows kept of a view wider than a sales rep's (the simulator's first page).
@@ -110,6 +126,24 @@ pub fn make(ws: &mut Workspace, at: DateTime<Utc>) -> SimFixtures {
         );
     }
     let directory = ws.directory().unwrap();
+    let mut pending_diffs = BTreeMap::new();
+    for edits in [
+        vec![(
+            RoleId::new("sales_rep").unwrap(),
+            FieldId::new("customer.mobile").unwrap(),
+            Some(Cell::plain(Level::Hidden)),
+        )],
+        vec![(
+            RoleId::new("customer_service").unwrap(),
+            FieldId::new("customer.id_card").unwrap(),
+            Some(Cell::plain(Level::Read)),
+        )],
+    ] {
+        pending_diffs.insert(
+            pending_key(&edits),
+            ws.people_diff_pending(&edits, at).unwrap(),
+        );
+    }
     let before = ws.summary().unwrap().revision;
     ws.set_scope(
         &Actor::new("demo", at),
@@ -132,6 +166,7 @@ pub fn make(ws: &mut Workspace, at: DateTime<Utc>) -> SimFixtures {
         comparisons,
         who_can,
         people_diffs,
+        pending_diffs,
     }
 }
 
@@ -174,6 +209,11 @@ mod tests {
             .unwrap()
             .entries
             .is_empty());
+        let pending = fx
+            .pending_diffs
+            .get("sales_rep/customer.mobile=hidden")
+            .unwrap();
+        assert!(!pending.people.is_empty() && pending.changes.iter().all(|c| c.raised == 0));
         let diff = fx.people_diffs.get("1").unwrap();
         assert!(!diff.people.is_empty() && diff.people.len() < diff.employees as usize);
         let text = serde_json::to_string(&fx).unwrap();

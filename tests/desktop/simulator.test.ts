@@ -182,5 +182,28 @@ describe('simulator in the desktop app', () => {
     expect(new Set(rowsShown)).toEqual(new Set(['customer.mobile']));
     expect(await b.$('[data-testid="status-revision"]').getText(), 'the status bar still shows the revision the edit made').toBe(`Revision ${head}`);
     screenshotDisplay('simulator-people');
+
+    // Who would change, before an edit is made: Hidden on sales_rep x customer.email (row 5),
+    // previewed in the matrix editor, then applied from the dialog. What the dialog said is what
+    // the CLI finds between the revisions around the edit.
+    await b.$('[data-testid="nav-matrix"]').click();
+    await b.$('[data-testid="matrix-grid"] canvas').waitForDisplayed({ timeout: 30_000 });
+    const g = await boxOf(b, '[data-testid="matrix-grid"]');
+    const email = { x: Math.round(g.x + 1 + GRID.fieldWidth + GRID.roleWidth / 2), y: Math.round(g.y + 1 + GRID.headerHeight + 5 * GRID.rowHeight + GRID.rowHeight / 2) };
+    await b.action('pointer').move({ ...email, origin: 'viewport' }).down().up().perform();
+    await b.$('[data-testid="impact"]').click();
+    await b.$('[data-testid="people-count"]').waitForDisplayed({ timeout: 30_000 });
+    expect(await attr(b, 'impact-cells', 'data-cells')).toBe('1');
+    const wouldChange = await attr(b, 'people-count', 'data-changed');
+    screenshotDisplay('matrix-impact');
+    await b.$('[data-testid="impact-apply"]').click();
+    await b.waitUntil(async () => (await attr(b, 'matrix-editor', 'data-save')) === 'saved' && (await attr(b, 'matrix-editor', 'data-revision')) === String(head + 1), {
+      timeout: 30_000,
+      timeoutMsg: 'the edit applied from the dialog was never saved',
+    });
+    expect(permgrid(workspace, 'export', 'matrix')).toMatch(/^customer\.email,hidden,/m);
+    const made = JSON.parse(permgrid(workspace, 'diff', String(head), String(head + 1), '--people', '--format', 'json')) as PeopleDiff;
+    expect(made.people.length).toBeGreaterThan(0);
+    expect(String(made.people.length)).toBe(wouldChange);
   });
 });

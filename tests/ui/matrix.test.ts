@@ -8,8 +8,13 @@
  * "Customer · Basic info", rows 1-9 its fields (customer.name, contact_name, mobile, landline,
  * email, address, province, city, wechat).
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+
+import type { SimFixtures } from '../../ui/src/lib/backend/bindings/SimFixtures';
+import { ROOT } from '../support/paths';
 
 import {
   cellEdits,
@@ -29,6 +34,8 @@ import {
 import { screenshot, sharedMockApp } from './support';
 
 const app = sharedMockApp();
+/** What the real engine answered for edits not made (ui/src/lib/backend/fixtures/simulator.json). */
+const FX = JSON.parse(readFileSync(path.join(ROOT, 'ui/src/lib/backend/fixtures/simulator.json'), 'utf8')) as SimFixtures;
 let loads = 0;
 
 /** The editor, freshly loaded with `query` (mock switches), in English and the light theme. */
@@ -260,6 +267,35 @@ describe('matrix editor', () => {
     await dialog.waitFor({ state: 'detached' });
     expect(await storedRoles(page)).not.toContain('finance');
     expect(await page.getByTestId('matrix-grid').getAttribute('data-cols')).toBe('10');
+  });
+
+  it('shows who would change before a level is set on the selection, then sets it', async () => {
+    const d = FX.pendingDiffs['sales_rep/customer.mobile=hidden'];
+    if (d === undefined) throw new Error('no fixture pending diff');
+    const page = await open();
+    await clickCell(page, 1, 3);
+    await page.getByTestId('impact').click();
+    await page.getByTestId('impact-dialog').waitFor();
+    expect(await page.getByTestId('impact-cells').getAttribute('data-cells')).toBe('1');
+    const count = page.getByTestId('people-count');
+    await count.waitFor();
+    expect(await count.innerText()).toBe(`If made: ${d.people.length} of ${d.employees} employees would change`);
+    const listed = await page.locator('[data-testid="people-change"] [data-employee]').evaluateAll((xs) => xs.map((x) => x.getAttribute('data-employee')));
+    expect(listed).toEqual(d.people.filter((p) => p.change === 0).slice(0, 30).map((p) => p.employee));
+    expect(await page.locator('[data-testid="people-levels"] tr[data-field="customer.mobile"] td[data-tier="prospect"]').getAttribute('data-change')).toBe('read>hidden');
+    expect(await cellEdits(page), 'nothing is saved by looking').toEqual([]);
+    await screenshot(page, 'impact-en');
+
+    // The cell is at read already: nothing would change, nothing to apply.
+    await page.getByTestId('impact-level').selectOption('2');
+    expect(await page.getByTestId('impact-cells').innerText()).toBe('The selected cells are at this level already.');
+    expect(await page.getByTestId('impact-apply').isDisabled()).toBe(true);
+    await page.getByTestId('impact-level').selectOption('0');
+    await page.getByTestId('impact-apply').click();
+    await saved(page);
+    expect(await cellEdits(page)).toEqual([[{ role: 'sales_rep', field: 'customer.mobile', cell: { level: 'hidden', approval: null } }]]);
+    expect(await storedCell(page, 'sales_rep', 'customer.mobile')).toBe('hidden');
+    expect(await page.getByTestId('impact-dialog').count(), 'the dialog closes').toBe(0);
   });
 
   it('filters fields and roles', async () => {

@@ -15,6 +15,7 @@ import { useDocumentTheme } from '../shared/theme';
 import { useWorkspace } from '../workspace/WorkspaceContext';
 import { chipOnRect, copyText, pasteChanges } from './actions';
 import { AddFieldDialog, AddRoleDialog, DeleteRoleDialog } from './dialogs';
+import { ImpactDialog } from './ImpactDialog';
 import { type FieldFilter, NO_FILTER, type Rect, SENSITIVITIES, buildLayout, cellsIn } from './layout';
 import type { Chip } from './levels';
 import { EMPTY_SELECTION, MatrixGrid, type DropPreview, type MatrixGridHandle, selectionRect } from './MatrixGrid';
@@ -34,7 +35,7 @@ const EDITOR_BACKEND: EditorBackend = {
 };
 
 type Side = { kind: 'role'; role: string } | { kind: 'review' } | null;
-type Dialog = { kind: 'addRole' } | { kind: 'addField' } | { kind: 'deleteRole'; role: string } | null;
+type Dialog = { kind: 'addRole' } | { kind: 'addField' } | { kind: 'deleteRole'; role: string } | { kind: 'impact'; rect: Rect } | null;
 
 function isTextEntry(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
@@ -493,6 +494,19 @@ function Editor({
           <button
             type="button"
             className="button button-quiet"
+            disabled={selectionRect(selection, rows, cols) === undefined}
+            title={t('impact.hint')}
+            onClick={() => {
+              const rect = selectionRect(selection, rows, cols);
+              if (rect !== undefined) setDialog({ kind: 'impact', rect });
+            }}
+            data-testid="impact"
+          >
+            {t('impact.open')}
+          </button>
+          <button
+            type="button"
+            className="button button-quiet"
             onClick={() => {
               setDialog({ kind: 'addRole' });
             }}
@@ -587,6 +601,18 @@ function Editor({
         {t('matrix.shortcuts')}
       </p>
 
+      {dialog?.kind === 'impact' && (
+        <ImpactDialog
+          model={model}
+          layout={layout}
+          rect={dialog.rect}
+          revision={snap.revision}
+          onApply={onChip}
+          onClose={() => {
+            setDialog(null);
+          }}
+        />
+      )}
       {dialog?.kind === 'addRole' && <AddRoleDialog model={model} onAdd={addRole} onClose={() => { setDialog(null); }} />}
       {dialog?.kind === 'addField' && <AddFieldDialog model={model} onAdd={addField} onClose={() => { setDialog(null); }} />}
       {dialog?.kind === 'deleteRole' && (

@@ -4,7 +4,7 @@ import { type ReactNode, useEffect, useId, useRef } from 'react';
  * A modal dialog: focus moves into it when it opens and back where it was when it closes;
  * Escape closes it; Tab stays inside it.
  */
-export function Modal({ title, onClose, children, testId }: { title: string; onClose: () => void; children: ReactNode; testId?: string }) {
+export function Modal({ title, onClose, children, testId, wide = false }: { title: string; onClose: () => void; children: ReactNode; testId?: string; wide?: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -16,7 +16,7 @@ export function Modal({ title, onClose, children, testId }: { title: string; onC
   return (
     <div className="modal-backdrop">
       <div
-        className="modal"
+        className={wide ? 'modal modal-wide' : 'modal'}
         role="dialog"
         aria-modal="true"
         aria-labelledby={titleId}

@@ -75,14 +75,17 @@ export function PeoplePane({ dir, openedAt }: { dir: Directory; openedAt: number
   );
 }
 
-export function PeopleDiffView({ dir, d, revision }: { dir: Directory; d: PeopleDiff; revision: number }) {
+/** A people-level diff; `revision` is where it starts from, `null` for a change not yet made. */
+export function PeopleDiffView({ dir, d, revision }: { dir: Directory; d: PeopleDiff; revision: number | null }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const reachOnly = d.people.filter((p) => p.change === null);
   return (
     <section data-testid="people-diff">
       <p className="sim-sees" data-testid="people-count" data-changed={d.people.length} data-employees={d.employees}>
-        {t('sim.people.result', { revision, changed: fmt.number(d.people.length), employees: fmt.number(d.employees) })}
+        {revision === null
+          ? t('sim.people.resultPending', { changed: fmt.number(d.people.length), employees: fmt.number(d.employees) })
+          : t('sim.people.result', { revision, changed: fmt.number(d.people.length), employees: fmt.number(d.employees) })}
       </p>
       {d.people.length === 0 && <p data-testid="people-none">{t('sim.people.none')}</p>}
       {d.changes.slice(0, SHOWN_CHANGES).map((c, i) => (

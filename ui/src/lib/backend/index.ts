@@ -198,6 +198,11 @@ export function simPeopleDiff(from: number, to: number | null, at: string): Prom
   return call('sim_people_diff', { from, to, at });
 }
 
+/** What every employee would gain and lose if `edits` were made now (nothing is saved). */
+export function simPeopleDiffPending(edits: CellEdit[], at: string): Promise<PeopleDiff> {
+  return call('sim_people_diff_pending', { edits, at });
+}
+
 /** The departments, employees, roles, objects, fields and tiers. */
 export function orgCatalog(): Promise<OrgCatalog> {
   return call('org_catalog', {});

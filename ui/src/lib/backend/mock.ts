@@ -34,6 +34,7 @@ import scopesCsv from '../../../../assets/demo/scopes.csv?raw';
 import tiersCsv from '../../../../assets/demo/tiers.csv?raw';
 import type { Category } from './bindings/Category';
 import type { Cell } from './bindings/Cell';
+import type { CellEdit } from './bindings/CellEdit';
 import type { Effect } from './bindings/Effect';
 import type { ErrorDto } from './bindings/ErrorDto';
 import type { Field } from './bindings/Field';
@@ -439,6 +440,14 @@ class MockWorkspace {
 const SIM = JSON.parse(simulatorJson) as SimFixtures;
 
 /** A `Who` as the fixtures key it: `employee:E018`, `roles:sales_rep+finance`. */
+/** The key of a set of cell edits in the fixtures' `pendingDiffs` (`pending_key` in fixtures.rs). */
+export function pendingKey(edits: CellEdit[]): string {
+  return edits
+    .map((e) => `${e.role}/${e.field}=${e.cell === null ? 'none' : e.cell.approval === null ? e.cell.level : `${e.cell.level}+${e.cell.approval}`}`)
+    .sort()
+    .join(',');
+}
+
 function fixtureKey(who: Who): string {
   return who.kind === 'employee' ? `employee:${who.id}` : `roles:${who.roles.join('+')}`;
 }
@@ -554,6 +563,7 @@ export function installMockBackend(params: URLSearchParams): void {
       if (to !== null) fail(mockError('notFound', `the mock backend compares with now only (asked for revision ${to})`));
       return fixture(SIM.peopleDiffs, String(from), `the people-level diff since revision (the fixtures keep ${kept})`);
     },
+    sim_people_diff_pending: ({ edits }) => fixture(SIM.pendingDiffs, pendingKey(edits), 'the people-level diff of the edits'),
     org_catalog: () => ws.org.view(ws),
     put_org_entity: ({ entity, create }) => ws.org.put(ws, entity, create),
     delete_org_entity: ({ kind, id }) => ws.org.remove(ws, kind, id),

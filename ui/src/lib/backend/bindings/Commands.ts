@@ -122,6 +122,10 @@ export interface Commands {
    */
   sim_people_diff: { args: { from: number; to: number | null; at: string }; result: PeopleDiff };
   /**
+   * What every employee would gain and lose if `edits` were made now (nothing is saved).
+   */
+  sim_people_diff_pending: { args: { edits: Array<CellEdit>; at: string }; result: PeopleDiff };
+  /**
    * The departments, employees, roles, objects, fields and tiers, for the org and catalog screens.
    */
   org_catalog: { args: Record<string, never>; result: OrgCatalog };

@@ -26,4 +26,9 @@ views: { [key in string]: SimulationReport }, explanations: { [key in string]: E
  * (the sales managers' customer scope widened to their department): from the demo's
  * revision to that edit.
  */
-peopleDiffs: { [key in string]: PeopleDiff }, };
+peopleDiffs: { [key in string]: PeopleDiff }, 
+/**
+ * People-level diffs of cell edits not made, on the demo as it is, keyed by
+ * [`pending_key`]: `role/field=level` (or `=none`), sorted, joined by `,`.
+ */
+pendingDiffs: { [key in string]: PeopleDiff }, };
