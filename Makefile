@@ -43,6 +43,8 @@ test:
 	@# The shell crate embeds ui/dist at compile time, so clippy and cargo test need it built.
 	@$(STAGE) "build ui/dist" npm --prefix ui run --silent build
 	@$(STAGE) "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
+	@# What a production service links to verify bundles: the engine without the policy engines.
+	@$(STAGE) "engine for services (no default features)" cargo clippy -p permgrid-engine --no-default-features --lib -- -D warnings
 	@$(STAGE) "cargo test" cargo test --workspace
 	@$(STAGE) "bindings drift check" .ci/check-bindings
 	@$(STAGE) "ui lint" npm --prefix ui run --silent lint
