@@ -34,7 +34,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let level = bundle.level(&li_lei, &record, &"customer.id_card".parse()?); // Level::Masked
     let export = bundle.action(&li_lei, &record, permgrid::model::Action::Export); // effect, alert, approvals
     let why = bundle.explain(&li_lei, &record, &"customer.id_card".parse()?, now)?; // reasons, zh and en
-    println!("serial {}: ID card {level}; export {:?}", bundle.payload.meta.serial, export.effect);
+    println!(
+        "serial {}: ID card {level}; export {:?}",
+        bundle.payload.meta.serial, export.effect
+    );
     for line in why.text.en {
         println!("  {line}");
     }

@@ -15,9 +15,9 @@ pub mod opa;
 use chrono::{DateTime, Duration, Utc};
 use std::collections::BTreeMap;
 
-use crate::bundle::{PolicyDoc, Target, TargetFiles};
 #[cfg(feature = "engines")]
 use crate::bundle::TargetCheck;
+use crate::bundle::{PolicyDoc, Target, TargetFiles};
 use crate::decide::Policy;
 use crate::model::{
     Action, Customer, CustomerId, Effect, EmployeeId, FieldId, Level, Snapshot, CUSTOMER_OBJECT,
