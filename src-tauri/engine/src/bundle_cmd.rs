@@ -400,7 +400,12 @@ pub fn bundle(cmd: BundleCommand, path: &Path, actor: &Actor, fmt: Format) -> Re
                 .policy
                 .cells
                 .values()
-                .map(|c| c.bytes().filter(u8::is_ascii_lowercase).count())
+                .map(|c| {
+                    c.bytes()
+                        .filter_map(bundle::payload::char_cell)
+                        .filter(|c| c.approval.is_some())
+                        .count()
+                })
                 .sum();
             let summary = serde_json::json!({
                 "format": payload.format,

@@ -107,34 +107,6 @@ fn not_found(kind: &'static str, id: impl ToString) -> ApiError {
     }
 }
 
-/// A version of the workspace to compare against: compiled, with the sample customers laid
-/// out for reach only (no field values, which a people-level diff never shows).
-struct Compared {
-    snap: Snapshot,
-    policy: Policy,
-    table: CustomerTable,
-}
-
-impl Compared {
-    fn new(snap: Snapshot, customers: &[Customer]) -> Compared {
-        let policy = Policy::compile(&snap);
-        let table = CustomerTable::records(&policy, customers);
-        Compared {
-            snap,
-            policy,
-            table,
-        }
-    }
-
-    fn version(&self) -> simulate::Version<'_> {
-        simulate::Version {
-            policy: &self.policy,
-            snap: &self.snap,
-            table: &self.table,
-        }
-    }
-}
-
 /// `snap` with `cells` set (`None` removes a decision), every role and field checked.
 fn with_cells(
     snap: &Snapshot,
@@ -165,6 +137,21 @@ fn with_cells(
 }
 
 impl Loaded {
+    /// A version to compare against: compiled, with the sample customers laid out for reach
+    /// only (no field values, which a people-level diff never shows).
+    fn for_comparison(snap: Snapshot, customers: &[Customer]) -> Loaded {
+        let policy = Policy::compile(&snap);
+        let table = CustomerTable::records(&policy, customers);
+        Loaded {
+            rev: -1,
+            snap,
+            policy,
+            customers: Vec::new(),
+            table,
+            mask_key: Vec::new(),
+        }
+    }
+
     fn version(&self) -> simulate::Version<'_> {
         simulate::Version {
             policy: &self.policy,
@@ -535,10 +522,7 @@ impl Workspace {
         rev: i64,
         at: DateTime<Utc>,
     ) -> Result<Comparison, ApiError> {
-        let mut before = self.snapshot()?;
-        for c in self.store.changes_to_restore(rev)? {
-            before.apply(&c);
-        }
+        let (before, _) = self.snapshot_at(Some(rev))?;
         self.compare_snapshots(who, before, at)
     }
 
@@ -583,11 +567,11 @@ impl Workspace {
     ) -> Result<PeopleDiff, ApiError> {
         let (before, _) = self.snapshot_at(Some(from))?;
         let now = self.loaded()?;
-        let a = Compared::new(before, &now.customers);
+        let a = Loaded::for_comparison(before, &now.customers);
         Ok(match to {
             None => simulate::people_diff(&a.version(), &now.version(), at),
             Some(rev) => {
-                let b = Compared::new(self.snapshot_at(Some(rev))?.0, &now.customers);
+                let b = Loaded::for_comparison(self.snapshot_at(Some(rev))?.0, &now.customers);
                 simulate::people_diff(&a.version(), &b.version(), at)
             }
         })
@@ -600,7 +584,7 @@ impl Workspace {
         at: DateTime<Utc>,
     ) -> Result<PeopleDiff, ApiError> {
         let now = self.loaded()?;
-        let pending = Compared::new(with_cells(&now.snap, cells)?, &now.customers);
+        let pending = Loaded::for_comparison(with_cells(&now.snap, cells)?, &now.customers);
         Ok(simulate::people_diff(
             &now.version(),
             &pending.version(),

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::decide::{FieldInfo, FieldIx, GrantKind, Policy, RoleIx, Subject};
+use crate::decide::{FieldInfo, FieldIx, GrantKind, ObjIx, Policy, RoleIx, Subject};
 use crate::model::{
     DeptId, EmployeeId, FieldId, GrantId, GuardrailEffect, GuardrailId, Level, RoleId, Scope,
     Sensitivity, Snapshot, TierId,
@@ -90,28 +90,8 @@ impl Policy {
         if !s.active {
             return out;
         }
-        let tier_ok = |max: Option<u32>| max.is_none_or(|m| tier_rank <= m);
-        let mut reaching: Vec<RoleIx> = s
-            .roles
-            .iter()
-            .copied()
-            .filter(|r| {
-                self.scope(*r, f.object)
-                    .is_some_and(|sc| sc.scope != Scope::None && tier_ok(sc.max_tier_rank))
-            })
-            .collect();
-        for &gi in &s.grants {
-            if let Some(g) = self.grants.get(gi as usize) {
-                if let GrantKind::Scope(o, sc, max) = g.what {
-                    if o == f.object && sc != Scope::None && tier_ok(max) {
-                        out.grants.push(gi);
-                        reaching.extend(s.roles.iter().copied());
-                    }
-                }
-            }
-        }
-        reaching.sort_unstable();
-        reaching.dedup();
+        let (reaching, scope_grants) = self.reaching_on_tier(s, f.object, tier_rank);
+        out.grants = scope_grants;
         if reaching.is_empty() {
             return out;
         }
@@ -167,6 +147,42 @@ impl Policy {
         })
     }
 
+    /// The subject's roles whose scopes reach records of `object` on a tier (sorted), and the
+    /// temporary scope grants that do (a scope grant makes every role of the subject reach).
+    fn reaching_on_tier(
+        &self,
+        s: &Subject,
+        object: ObjIx,
+        tier_rank: u32,
+    ) -> (Vec<RoleIx>, Vec<u32>) {
+        let tier_ok = |max: Option<u32>| max.is_none_or(|m| tier_rank <= m);
+        let grants: Vec<u32> = s
+            .grants
+            .iter()
+            .copied()
+            .filter(|gi| {
+                matches!(
+                    self.grants.get(*gi as usize).map(|g| g.what),
+                    Some(GrantKind::Scope(o, sc, max))
+                        if o == object && sc != Scope::None && tier_ok(max)
+                )
+            })
+            .collect();
+        if !grants.is_empty() {
+            return (s.roles.clone(), grants);
+        }
+        let roles = s
+            .roles
+            .iter()
+            .copied()
+            .filter(|r| {
+                self.scope(*r, object)
+                    .is_some_and(|sc| sc.scope != Scope::None && tier_ok(sc.max_tier_rank))
+            })
+            .collect();
+        (roles, grants)
+    }
+
     /// [`Policy::level_on_tier`] of every field at once, into `out` (indexed by field): the
     /// roles that reach each object on the tier are found once per object, not once per field.
     pub fn levels_on_tier(&self, s: &Subject, tier_rank: u32, out: &mut Vec<Level>) {
@@ -175,29 +191,10 @@ impl Policy {
         if !s.active {
             return;
         }
-        let tier_ok = |max: Option<u32>| max.is_none_or(|m| tier_rank <= m);
         let reaching: Vec<Vec<RoleIx>> = (0..self.objects.len())
             .map(|o| {
                 let o = u16::try_from(o).unwrap_or(u16::MAX);
-                let granted = s.grants.iter().any(|gi| {
-                    matches!(
-                        self.grants.get(*gi as usize).map(|g| g.what),
-                        Some(GrantKind::Scope(go, sc, max))
-                            if go == o && sc != Scope::None && tier_ok(max)
-                    )
-                });
-                if granted {
-                    // A scope grant makes every role of the subject reach the object.
-                    return s.roles.clone();
-                }
-                s.roles
-                    .iter()
-                    .copied()
-                    .filter(|r| {
-                        self.scope(*r, o)
-                            .is_some_and(|sc| sc.scope != Scope::None && tier_ok(sc.max_tier_rank))
-                    })
-                    .collect()
+                self.reaching_on_tier(s, o, tier_rank).0
             })
             .collect();
         for ((fi, f), slot) in self.fields.iter().enumerate().zip(out.iter_mut()) {
