@@ -15,11 +15,8 @@ import { useDirectory, useQuery } from '../simulator/useSim';
 import { nowIso } from '../simulator/who';
 import { chipOnRect } from './actions';
 import type { Layout, Rect } from './layout';
-import { type Rank, toCell } from './levels';
+import { LEVELS, type Rank, toCell } from './levels';
 import type { MatrixModel } from './model';
-
-const LEVELS: Rank[] = [0, 1, 2, 3];
-const LEVEL_NAMES = ['hidden', 'masked', 'read', 'edit'] as const;
 
 export function ImpactDialog({
   model,
@@ -59,9 +56,9 @@ export function ImpactDialog({
             }}
             data-testid="impact-level"
           >
-            {LEVELS.map((l) => (
-              <option key={l} value={l}>
-                {t(`levels.${LEVEL_NAMES[l]}`)}
+            {LEVELS.map((name, rank) => (
+              <option key={name} value={rank}>
+                {t(`levels.${name}`)}
               </option>
             ))}
           </select>
@@ -92,7 +89,7 @@ export function ImpactDialog({
             onClose();
           }}
         >
-          {t('impact.apply', { level: t(`levels.${LEVEL_NAMES[level]}`) })}
+          {t('impact.apply', { level: t(`levels.${LEVELS[level]}`) })}
         </button>
       </div>
     </Modal>

@@ -64,6 +64,18 @@ export interface MatrixGridProps {
   onPainted?: (version: number) => void;
 }
 
+/** Runs `fn` two animation frames from now (after the frame that draws the current state); returns a cancel. */
+function afterNextPaint(fn: () => void): () => void {
+  let inner = 0;
+  const outer = requestAnimationFrame(() => {
+    inner = requestAnimationFrame(fn);
+  });
+  return () => {
+    cancelAnimationFrame(outer);
+    cancelAnimationFrame(inner);
+  };
+}
+
 export const EMPTY_SELECTION: GridSelection = { columns: CompactSelection.empty(), rows: CompactSelection.empty() };
 
 /** The selected rectangle: the current range, or whole selected columns / rows. */
@@ -411,30 +423,20 @@ export const MatrixGrid = forwardRef<MatrixGridHandle, MatrixGridProps>(function
 
   // The first matrix drawn since the window opened, in ms from the page's start: what the
   // cold-start measurement (tests/desktop/startup.measure.ts) reads.
-  useEffect(() => {
-    let inner = 0;
-    const outer = requestAnimationFrame(() => {
-      inner = requestAnimationFrame(() => {
+  useEffect(
+    () =>
+      afterNextPaint(() => {
         document.documentElement.dataset.firstMatrixMs ??= String(Math.round(performance.now()));
-      });
-    });
-    return () => {
-      cancelAnimationFrame(outer);
-      cancelAnimationFrame(inner);
-    };
-  }, []);
+      }),
+    [],
+  );
 
   // Report the frame after a change was drawn (for the paint timing the status bar shows).
   useEffect(() => {
     if (onPainted === undefined) return;
-    let inner = 0;
-    const outer = requestAnimationFrame(() => {
-      inner = requestAnimationFrame(() => { onPainted(version); });
+    return afterNextPaint(() => {
+      onPainted(version);
     });
-    return () => {
-      cancelAnimationFrame(outer);
-      cancelAnimationFrame(inner);
-    };
   }, [version, onPainted]);
 
   return (

@@ -5,10 +5,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { type Comparison, type Directory, type Who, simCompare, simCompareRevision, workspaceSummary } from '../lib/backend';
+import { type Comparison, type Directory, type Who, simCompare, simCompareRevision } from '../lib/backend';
 import { ErrorNotice } from '../shared/ErrorNotice';
-import { useWorkspace } from '../workspace/WorkspaceContext';
 import { useFormat } from '../shared/format';
+import { RevisionInput, useRevisionChoice } from './revision';
 import { WhoPicker } from './WhoPicker';
 import { useLanguage, useQuery } from './useSim';
 import { nowIso, whoKey, whoLabel } from './who';
@@ -20,18 +20,13 @@ export function ComparePane({ dir, initial, openedAt }: { dir: Directory; initia
   const [mode, setMode] = useState<Mode>('twoPeople');
   const [a, setA] = useState<Who | null>(initial);
   const [b, setB] = useState<Who | null>(null);
-  // Before the last change, by default: the workspace's head revision, asked afresh (the
-  // summary loaded at start may be older than the matrix edits made since).
-  const { generation } = useWorkspace();
-  const head = useQuery(`head:${generation}:${openedAt}`, workspaceSummary);
-  const headRevision = head?.status === 'ready' ? head.value.revision : null;
-  const [chosen, setRevision] = useState<number | null>(null);
-  const revision = chosen ?? (headRevision === null ? 0 : Math.max(0, headRevision - 1));
+  // Before the last change, by default.
+  const { revision, choose, head: headRevision, known } = useRevisionChoice(openedAt);
   const [asked, setAsked] = useState<{ key: string; run: () => Promise<Comparison>; labels: [string, string] } | null>(null);
   const lang = useLanguage();
   const loaded = useQuery(asked?.key ?? null, () => asked?.run() ?? Promise.reject(new Error('nothing asked')));
 
-  const ready = mode === 'twoPeople' ? a !== null && b !== null : a !== null && (chosen !== null || headRevision !== null);
+  const ready = mode === 'twoPeople' ? a !== null && b !== null : a !== null && known;
   const run = () => {
     if (a === null) return;
     const at = nowIso();
@@ -77,18 +72,7 @@ export function ComparePane({ dir, initial, openedAt }: { dir: Directory; initia
           </div>
         ) : (
           <div>
-            <label className="toolbar-field">
-              <span>{t('sim.compare.revision')}</span>
-              <input
-                type="number"
-                min={0}
-                value={revision}
-                onChange={(e) => {
-                  setRevision(Math.max(0, Math.floor(Number(e.target.value) || 0)));
-                }}
-                data-testid="compare-revision"
-              />
-            </label>
+            <RevisionInput label={t('sim.compare.revision')} value={revision} onChange={choose} testId="compare-revision" />
             <p className="sim-muted">{t('sim.compare.revisionHint', { revision: headRevision ?? openedAt })}</p>
           </div>
         )}

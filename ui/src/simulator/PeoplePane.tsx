@@ -6,10 +6,11 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { type AccessChange, type Directory, type Level, type PeopleDiff, type PersonChange, simPeopleDiff, workspaceSummary } from '../lib/backend';
+import { type AccessChange, type Directory, type Level, type PeopleDiff, type PersonChange, simPeopleDiff } from '../lib/backend';
+import { rankOf } from '../matrix/levels';
 import { ErrorNotice } from '../shared/ErrorNotice';
 import { useFormat } from '../shared/format';
-import { useWorkspace } from '../workspace/WorkspaceContext';
+import { RevisionInput, useRevisionChoice } from './revision';
 import { useLanguage, useQuery } from './useSim';
 import { departmentName, nowIso } from './who';
 
@@ -18,52 +19,26 @@ const SHOWN_ROWS = 40;
 const SHOWN_PEOPLE = 30;
 /** Changes shown as cards (most people first); the rest are counted. */
 const SHOWN_CHANGES = 50;
-const RANK: Record<Level, number> = { hidden: 0, masked: 1, read: 2, edit: 3 };
 
 export function PeoplePane({ dir, openedAt }: { dir: Directory; openedAt: number }) {
   const { t } = useTranslation();
-  const { generation } = useWorkspace();
-  const head = useQuery(`head:${generation}:${openedAt}`, workspaceSummary);
-  const headRevision = head?.status === 'ready' ? head.value.revision : null;
-  const [chosen, setChosen] = useState<number | null>(null);
-  const revision = chosen ?? (headRevision === null ? 0 : Math.max(0, headRevision - 1));
+  const { revision, choose, head } = useRevisionChoice(openedAt);
   const [asked, setAsked] = useState<{ key: string; revision: number; at: string } | null>(null);
   const loaded = useQuery(asked?.key ?? null, () => (asked === null ? Promise.reject(new Error('nothing asked')) : simPeopleDiff(asked.revision, null, asked.at)));
+  const run = () => {
+    const at = nowIso();
+    setAsked({ key: `${revision}|${at}`, revision, at });
+  };
 
   return (
     <div className="sim-people" data-testid="sim-people">
       <div className="editor-toolbar">
-        <label className="toolbar-field">
-          <span>{t('sim.people.since')}</span>
-          <input
-            type="number"
-            min={0}
-            value={revision}
-            onChange={(e) => {
-              setChosen(Math.max(0, Math.floor(Number(e.target.value) || 0)));
-            }}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter') {
-                const at = nowIso();
-                setAsked({ key: `${revision}|${at}`, revision, at });
-              }
-            }}
-            data-testid="people-revision"
-          />
-        </label>
-        <button
-          type="button"
-          className="button"
-          onClick={() => {
-            const at = nowIso();
-            setAsked({ key: `${revision}|${at}`, revision, at });
-          }}
-          data-testid="people-run"
-        >
+        <RevisionInput label={t('sim.people.since')} value={revision} onChange={choose} onEnter={run} testId="people-revision" />
+        <button type="button" className="button" onClick={run} data-testid="people-run">
           {t('sim.people.run')}
         </button>
       </div>
-      <p className="sim-muted">{t('sim.people.hint', { revision: headRevision ?? openedAt })}</p>
+      <p className="sim-muted">{t('sim.people.hint', { revision: head ?? openedAt })}</p>
       {loaded !== null && asked !== null && (
         <>
           {loaded.status === 'loading' && <p className="sim-muted">{t('sim.people.working')}</p>}
@@ -166,7 +141,7 @@ function ChangeCard({ dir, c, index, people }: { dir: Directory; c: AccessChange
                 {tiers.map((x) => {
                   const l = row.get(x.id);
                   return (
-                    <td key={x.id} className={l === undefined ? 'sim-muted' : RANK[l.after] > RANK[l.before] ? 'sim-diff sim-up' : 'sim-diff sim-down'} data-tier={x.id} data-change={l === undefined ? '' : `${l.before}>${l.after}`}>
+                    <td key={x.id} className={l === undefined ? 'sim-muted' : rankOf(l.after) > rankOf(l.before) ? 'sim-diff sim-up' : 'sim-diff sim-down'} data-tier={x.id} data-change={l === undefined ? '' : `${l.before}>${l.after}`}>
                       {l === undefined ? (
                         '—'
                       ) : (
