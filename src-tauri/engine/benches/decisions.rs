@@ -12,7 +12,6 @@
     clippy::panic
 )]
 
-use chrono::{TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
@@ -20,9 +19,8 @@ use permgrid::decide::{reference, Policy};
 use permgrid::model::*;
 use permgrid::simulate::{simulate, who_can, CustomerTable};
 
-fn now() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).single().unwrap()
-}
+mod common;
+use common::now;
 
 fn demo(customers: usize) -> (Snapshot, Vec<Customer>) {
     let (changes, custs) = permgrid::demo::build(customers).unwrap();
@@ -187,21 +185,8 @@ fn bench_simulation(c: &mut Criterion) {
 fn bench_who_can(c: &mut Criterion) {
     let (mut s, _) = demo(0);
     // 10,000 employees spread over the demo's departments and roles, reporting to demo managers.
+    common::ten_thousand_people(&mut s, |i, roles| vec![roles[i % roles.len()].clone()]);
     let depts: Vec<DeptId> = s.departments.keys().cloned().collect();
-    let roles: Vec<RoleId> = s.roles.keys().cloned().collect();
-    let managers: Vec<EmployeeId> = s.employees.keys().take(17).cloned().collect();
-    let have = s.employees.len();
-    for i in 0..(10_000 - have) {
-        s.put(Entity::Employee(Employee {
-            id: format!("X{i:05}").parse().unwrap(),
-            name: format!("员工{i}"),
-            title: String::new(),
-            department: depts[i % depts.len()].clone(),
-            manager: Some(managers[i % managers.len()].clone()),
-            roles: vec![roles[i % roles.len()].clone()],
-            status: Status::Active,
-        }));
-    }
     let p = Policy::compile(&s);
     let field: FieldId = "customer.id_card".parse().unwrap();
     let fi = p.field_ix[&field];

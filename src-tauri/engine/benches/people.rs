@@ -25,25 +25,13 @@ use common::now;
 /// [`common::big`] with 10,000 employees over the demo's departments, reporting to demo
 /// managers. Each holds one of the 500 roles; one in four also a second one.
 fn with_people(mut s: Snapshot) -> Snapshot {
-    let depts: Vec<DeptId> = s.departments.keys().cloned().collect();
-    let roles: Vec<RoleId> = s.roles.keys().cloned().collect();
-    let managers: Vec<EmployeeId> = s.employees.keys().take(17).cloned().collect();
-    let have = s.employees.len();
-    for i in 0..(10_000 - have) {
+    common::ten_thousand_people(&mut s, |i, roles| {
         let mut held = vec![roles[(i * 7) % roles.len()].clone()];
         if i % 4 == 0 {
             held.push(roles[(i / 4) % 40].clone());
         }
-        s.put(Entity::Employee(Employee {
-            id: format!("X{i:05}").parse().unwrap(),
-            name: format!("员工{i}"),
-            title: String::new(),
-            department: depts[i % depts.len()].clone(),
-            manager: Some(managers[i % managers.len()].clone()),
-            roles: held,
-            status: Status::Active,
-        }));
-    }
+        held
+    });
     s
 }
 

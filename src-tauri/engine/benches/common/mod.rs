@@ -81,3 +81,23 @@ pub fn big() -> Snapshot {
     }
     s
 }
+
+/// Adds employees up to 10,000, spread over the departments and reporting to the first 17
+/// employees; the `i`th added holds `roles(i, every role)`.
+pub fn ten_thousand_people(s: &mut Snapshot, roles: impl Fn(usize, &[RoleId]) -> Vec<RoleId>) {
+    let depts: Vec<DeptId> = s.departments.keys().cloned().collect();
+    let all: Vec<RoleId> = s.roles.keys().cloned().collect();
+    let managers: Vec<EmployeeId> = s.employees.keys().take(17).cloned().collect();
+    let have = s.employees.len();
+    for i in 0..(10_000 - have) {
+        s.put(Entity::Employee(Employee {
+            id: format!("X{i:05}").parse().unwrap(),
+            name: format!("员工{i}"),
+            title: String::new(),
+            department: depts[i % depts.len()].clone(),
+            manager: Some(managers[i % managers.len()].clone()),
+            roles: roles(i, &all),
+            status: Status::Active,
+        }));
+    }
+}
