@@ -6,28 +6,16 @@
  * selection, undoes it, and writes what the status bar measured (applied and redrawn; saved
  * through IPC and the engine) to tests/desktop/output/timings-scale.json.
  */
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Key } from 'webdriverio';
 
-import { SHOTS, boxOf, openApp, pointerDrag, screenshotDisplay, startTauriDriver, type Driver } from './support';
+import { SHOTS, appSessions, boxOf, pointerDrag, screenshotDisplay } from './support';
 
 const source = process.env.PERMGRID_SCALE_WORKSPACE;
 if (source === undefined) throw new Error('set PERMGRID_SCALE_WORKSPACE to a workspace of 500 roles x 5,000 fields');
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'permgrid-desktop-scale-'));
-let driver: Driver | undefined;
-let browser: WebdriverIO.Browser | undefined;
-
-afterAll(async () => {
-  try {
-    await browser?.deleteSession();
-  } finally {
-    await driver?.stop();
-    rmSync(scratch, { recursive: true, force: true });
-  }
-});
+const { scratch, open } = appSessions('permgrid-desktop-scale-');
 
 const GRID = { fieldWidth: 300, roleWidth: 96, rowHeight: 30, headerHeight: 64 };
 
@@ -47,8 +35,7 @@ describe('permgrid-app on 500 roles x 5,000 fields', () => {
     const workspace = path.join(scratch, 'scale.permgrid');
     copyFileSync(source, workspace);
     const started = Date.now();
-    driver = await startTauriDriver({ ...process.env, PERMGRID_WORKSPACE: workspace }, 'tauri-driver-scale');
-    browser = await openApp(driver);
+    const browser = await open({ ...process.env, PERMGRID_WORKSPACE: workspace }, 'tauri-driver-scale');
     await browser.$('[data-testid="matrix-grid"][data-cols="501"]').waitForExist({ timeout: 60_000 });
     const loadMs = Date.now() - started;
     await browser.$('[data-testid="language-en"]').click();
@@ -61,7 +48,7 @@ describe('permgrid-app on 500 roles x 5,000 fields', () => {
       y: Math.round(grid.y + 1 + GRID.headerHeight + row * GRID.rowHeight + GRID.rowHeight / 2),
     });
     await browser.action('pointer').move({ ...cell(1, 1), origin: 'viewport' }).down().up().perform();
-    await browser.waitUntil(() => browser!.execute(() => document.querySelector('[data-testid="matrix-grid"]')?.contains(document.activeElement) === true));
+    await browser.waitUntil(() => browser.execute(() => document.querySelector('[data-testid="matrix-grid"]')?.contains(document.activeElement) === true));
     for (let i = 0; i < 99; i++) await browser.keys([Key.ArrowRight]);
     for (let i = 0; i < 99; i++) await browser.keys([Key.ArrowDown]);
     for (let i = 0; i < 99; i++) await browser.keys([Key.Shift, Key.ArrowLeft]);

@@ -5,32 +5,15 @@
  * matrix edit must reach the preview at once.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { PeopleDiff } from '../../ui/src/lib/backend/bindings/PeopleDiff';
 import type { SimulationReport } from '../../ui/src/lib/backend/bindings/SimulationReport';
-import { CLI_BINARY, boxOf, openApp, permgrid, pointerDrag, screenshotDisplay, startTauriDriver, type Driver } from './support';
+import { CLI_BINARY, appSessions, boxOf, permgrid, pointerDrag, screenshotDisplay } from './support';
 
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'permgrid-desktop-sim-'));
-let driver: Driver | undefined;
-let browser: WebdriverIO.Browser | undefined;
-
-afterEach(async () => {
-  try {
-    await browser?.deleteSession();
-  } finally {
-    browser = undefined;
-    await driver?.stop();
-    driver = undefined;
-  }
-});
-
-afterAll(() => {
-  rmSync(scratch, { recursive: true, force: true });
-});
+const app = appSessions('permgrid-desktop-sim-');
+const { scratch } = app;
 
 /** Matrix grid geometry (ui/src/matrix/geometry.ts). */
 const GRID = { fieldWidth: 300, roleWidth: 96, rowHeight: 30, headerHeight: 64 };
@@ -56,8 +39,7 @@ function simulated(workspace: string, employee: string): SimulationReport {
 describe('simulator in the desktop app', () => {
   it('views the demo as a sales rep: only their customers, restricted fields masked; a matrix edit reaches the live preview at once', async () => {
     const workspace = path.join(scratch, 'workspace.permgrid');
-    driver = await startTauriDriver({ ...process.env, PERMGRID_WORKSPACE: workspace, PERMGRID_ACTOR: 'desktop-sim' }, 'tauri-driver-sim');
-    browser = await openApp(driver);
+    const browser = await app.open({ ...process.env, PERMGRID_WORKSPACE: workspace, PERMGRID_ACTOR: 'desktop-sim' }, 'tauri-driver-sim');
     const b = browser;
     await b.$('[data-testid="matrix-grid"] canvas').waitForDisplayed({ timeout: 60_000 });
     await b.$('[data-testid="language-en"]').click();

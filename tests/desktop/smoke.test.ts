@@ -5,31 +5,15 @@
  * with the `permgrid` CLI (matrix export, audit log). Other results are read from the DOM;
  * screenshots of the display go to tests/desktop/output/.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Key } from 'webdriverio';
 
-import { SHOTS, boxOf, openApp, permgrid, pointerDrag, screenshotDisplay, startTauriDriver, type Driver } from './support';
+import { SHOTS, appSessions, boxOf, permgrid, pointerDrag, screenshotDisplay } from './support';
 
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'permgrid-desktop-'));
-let driver: Driver | undefined;
-let browser: WebdriverIO.Browser | undefined;
-
-afterEach(async () => {
-  try {
-    await browser?.deleteSession();
-  } finally {
-    browser = undefined;
-    await driver?.stop();
-    driver = undefined;
-  }
-});
-
-afterAll(() => {
-  rmSync(scratch, { recursive: true, force: true });
-});
+const app = appSessions('permgrid-desktop-');
+const { scratch } = app;
 
 async function textOf(b: WebdriverIO.Browser, testId: string, timeout = 30_000): Promise<string> {
   const el = b.$(`[data-testid="${testId}"]`);
@@ -83,8 +67,7 @@ const storedMobileOfSalesRep = (workspace: string) => storedCell(workspace, 'cus
 describe('permgrid-app', () => {
   it('creates the demo workspace on first start, opens the matrix editor and saves an edit to the workspace at once', async () => {
     const workspace = path.join(scratch, 'first-run', 'workspace.permgrid');
-    driver = await startTauriDriver({ ...process.env, PERMGRID_WORKSPACE: workspace, PERMGRID_ACTOR: 'desktop-smoke' }, 'tauri-driver-demo');
-    browser = await openApp(driver);
+    const browser = await app.open({ ...process.env, PERMGRID_WORKSPACE: workspace, PERMGRID_ACTOR: 'desktop-smoke' }, 'tauri-driver-demo');
 
     await browser.$('[data-testid="matrix-grid"] canvas').waitForDisplayed({ timeout: 30_000 });
     expect(existsSync(workspace), 'the app created the workspace file on first start').toBe(true);
@@ -113,7 +96,7 @@ describe('permgrid-app', () => {
     const cell = await cellCentre(browser, 2, 3);
     await browser.action('pointer').move({ x: Math.round(cell.x), y: Math.round(cell.y), origin: 'viewport' }).down().up().perform();
     // The grid takes the keyboard focus once the click has selected the cell.
-    await browser.waitUntil(() => browser!.execute(() => document.querySelector('[data-testid="matrix-grid"]')?.contains(document.activeElement) === true), {
+    await browser.waitUntil(() => browser.execute(() => document.querySelector('[data-testid="matrix-grid"]')?.contains(document.activeElement) === true), {
       timeout: 10_000,
       timeoutMsg: 'the grid never took the focus',
     });
@@ -183,14 +166,14 @@ describe('permgrid-app', () => {
 
     // The language switch works in the real webview too.
     await browser.$('[data-testid="language-zh"]').click();
-    await browser.waitUntil(async () => (await textOf(browser!, 'status-save')) === '所有更改已保存');
+    await browser.waitUntil(async () => (await textOf(browser, 'status-save')) === '所有更改已保存');
     expect(await textOf(browser, 'status-revision')).toMatch(/^版本 \d+$/);
 
     // Let WebKit paint the last change before photographing the display.
     await new Promise((r) => setTimeout(r, 800));
     screenshotDisplay('window-matrix-zh');
     await browser.$('[data-testid="language-en"]').click();
-    await browser.waitUntil(async () => (await textOf(browser!, 'status-save')) === 'All changes saved');
+    await browser.waitUntil(async () => (await textOf(browser, 'status-save')) === 'All changes saved');
     await new Promise((r) => setTimeout(r, 800));
     screenshotDisplay('window-matrix-en');
 
@@ -207,8 +190,7 @@ describe('permgrid-app', () => {
     const notes = path.join(scratch, 'notes.permgrid');
     const content = 'these are my notes, not a permgrid workspace\n'.repeat(20);
     writeFileSync(notes, content);
-    driver = await startTauriDriver({ ...process.env, PERMGRID_WORKSPACE: notes }, 'tauri-driver-error');
-    browser = await openApp(driver);
+    const browser = await app.open({ ...process.env, PERMGRID_WORKSPACE: notes }, 'tauri-driver-error');
 
     await browser.$('[data-testid="language-en"]').waitForClickable({ timeout: 30_000 });
     await browser.$('[data-testid="language-en"]').click();
@@ -223,8 +205,7 @@ describe('permgrid-app', () => {
   it('imports employees.csv in the org screen: a bad row is named and the workspace is unchanged; a good file is written as one revision; 10,000 customers show progress', async () => {
     const workspace = path.join(scratch, 'import', 'workspace.permgrid');
     const exports = path.join(scratch, 'import', 'downloads');
-    driver = await startTauriDriver({ ...process.env, PERMGRID_WORKSPACE: workspace, PERMGRID_ACTOR: 'desktop-import', PERMGRID_EXPORT_DIR: exports }, 'tauri-driver-import');
-    browser = await openApp(driver);
+    const browser = await app.open({ ...process.env, PERMGRID_WORKSPACE: workspace, PERMGRID_ACTOR: 'desktop-import', PERMGRID_EXPORT_DIR: exports }, 'tauri-driver-import');
     await browser.$('[data-testid="language-en"]').waitForClickable({ timeout: 30_000 });
     await browser.$('[data-testid="language-en"]').click();
     await browser.$('[data-testid="nav-org"]').click();
@@ -254,7 +235,7 @@ describe('permgrid-app', () => {
 
     await browser.$('[data-testid="csv-import"]').click();
     await browser.$('[data-testid="csv-file"]').setValue(goodFile);
-    await browser.waitUntil(async () => (await textOf(browser!, 'csv-counts')).includes('1 to add, 1 to change'), { timeout: 30_000, timeoutMsg: 'no preview of the good file' });
+    await browser.waitUntil(async () => (await textOf(browser, 'csv-counts')).includes('1 to add, 1 to change'), { timeout: 30_000, timeoutMsg: 'no preview of the good file' });
     await browser.$('[data-testid="csv-confirm"]').click();
     expect(await textOf(browser, 'csv-done')).toMatch(/^Imported: 2 changed \(revision \d+\)$/);
     expect(permgrid(workspace, 'export', 'employees')).toBe(good);
@@ -290,7 +271,7 @@ describe('permgrid-app', () => {
     });
     const started = Date.now();
     await browser.$('[data-testid="csv-file"]').setValue(customersFile);
-    await browser.waitUntil(async () => (await textOf(browser!, 'csv-counts')).startsWith('10000 rows'), { timeout: 60_000, timeoutMsg: 'no preview of customers.csv' });
+    await browser.waitUntil(async () => (await textOf(browser, 'csv-counts')).startsWith('10000 rows'), { timeout: 60_000, timeoutMsg: 'no preview of customers.csv' });
     const previewMs = Date.now() - started;
     expect(await textOf(browser, 'csv-counts')).toBe('10000 rows · 0 to add, 0 to change, 10000 unchanged, 0 to remove');
     const stages = await browser.execute(() => (window as unknown as { __stages: string[] }).__stages);

@@ -12,19 +12,14 @@
  * Writes tests/desktop/output/timings-startup.json.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { APP_BINARY, SHOTS, permgrid, openApp, startTauriDriver } from './support';
+import { APP_BINARY, SHOTS, appSessions, permgrid } from './support';
 
 const RUNS = 5;
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'permgrid-desktop-startup-'));
-
-afterAll(() => {
-  rmSync(scratch, { recursive: true, force: true });
-});
+const app = appSessions('permgrid-desktop-startup-');
 
 /** Seconds since the process `pid` started. */
 function processAge(pid: number): number {
@@ -39,15 +34,14 @@ function processAge(pid: number): number {
 
 describe(`permgrid-app (${APP_BINARY}) on the demo workspace`, () => {
   it('starts to an interactive matrix', async () => {
-    const template = path.join(scratch, 'template.permgrid');
+    const template = path.join(app.scratch, 'template.permgrid');
     permgrid(template, 'init', '--demo');
     const runs: { coldStartMs: number; sessionMs: number }[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const workspace = path.join(scratch, `run${i}.permgrid`);
-      execFileSync('cp', [template, workspace]);
-      const driver = await startTauriDriver({ ...process.env, PERMGRID_WORKSPACE: workspace }, `tauri-driver-startup-${i}`);
+      const workspace = path.join(app.scratch, `run${i}.permgrid`);
+      copyFileSync(template, workspace);
       const asked = Date.now();
-      const browser = await openApp(driver);
+      const browser = await app.open({ ...process.env, PERMGRID_WORKSPACE: workspace }, `tauri-driver-startup-${i}`);
       try {
         await browser.waitUntil(() => browser.execute(() => document.documentElement.dataset.firstMatrixMs !== undefined), { timeout: 60_000, interval: 20 });
         const sessionMs = Date.now() - asked;
@@ -56,8 +50,7 @@ describe(`permgrid-app (${APP_BINARY}) on the demo workspace`, () => {
         const age = processAge(pid);
         runs.push({ coldStartMs: Math.round(age * 1000 - (pageNow - readyMs)), sessionMs });
       } finally {
-        await browser.deleteSession();
-        await driver.stop();
+        await app.close();
       }
     }
     const sorted = runs.map((r) => r.coldStartMs).sort((a, b) => a - b);

@@ -4,10 +4,11 @@
  * of the X display the test runs on (xvfb-run).
  */
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, afterEach } from 'vitest';
 import { remote } from 'webdriverio';
 
 import { outputDir } from '../support/paths';
@@ -110,6 +111,44 @@ export async function startTauriDriver(env: NodeJS.ProcessEnv, logName: string):
         }
       }
     },
+  };
+}
+
+/**
+ * A test file's scratch folder and its app sessions. `open` starts tauri-driver (the app inherits
+ * `env`) and a WebDriver session on the app; the session and driver end after each test, or at
+ * `close`; the folder goes after the file.
+ */
+export function appSessions(prefix: string): {
+  scratch: string;
+  open: (env: NodeJS.ProcessEnv, logName: string) => Promise<WebdriverIO.Browser>;
+  close: () => Promise<void>;
+} {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), prefix));
+  let driver: Driver | undefined;
+  let browser: WebdriverIO.Browser | undefined;
+  const close = async () => {
+    try {
+      await browser?.deleteSession();
+    } finally {
+      browser = undefined;
+      await driver?.stop();
+      driver = undefined;
+    }
+  };
+  afterEach(close);
+  afterAll(() => {
+    rmSync(scratch, { recursive: true, force: true });
+  });
+  return {
+    scratch,
+    open: async (env, logName) => {
+      await close();
+      driver = await startTauriDriver(env, logName);
+      browser = await openApp(driver);
+      return browser;
+    },
+    close,
   };
 }
 
